@@ -1,0 +1,74 @@
+"""Editors write Markdown; readers get sanitised HTML.
+
+markdown-it-py parses (CommonMark plus tables and strikethrough), then nh3 removes anything that
+is not on the allow-list, so raw HTML, event handlers and javascript: links never reach a page
+whatever an editor, an import or a compromised account puts in a body.
+
+An image alone in its paragraph becomes a figure, its Markdown title the caption:
+    ![Alt text](/media/photo.jpg "Caption shown under the image")
+"""
+
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True}).enable(
+    ["table", "strikethrough", "replacements", "smartquotes"]
+)
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark",
+    "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "time", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_LONE_IMAGE = re.compile(
+    r"<p>(<img [^>]*?)(?: title=\"([^\"]*)\")?\s*/?></p>"
+)
+
+
+def _figure(match: re.Match) -> str:
+    img, caption = match.group(1), match.group(2)
+    if 'loading="' not in img:
+        img += ' loading="lazy"'
+    if caption:
+        return f"<figure>{img}><figcaption>{caption}</figcaption></figure>"
+    return f"<figure>{img}></figure>"
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML that is safe to put in a page as it is."""
+    if not text:
+        return ""
+    html = _md.render(text)
+    # A body heading is at most h2: the page's h1 is the article title.
+    html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
+    html = _LONE_IMAGE.sub(_figure, html)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        filter_style_properties={"text-align"},
+    )
+
+
+def first_paragraph_text(html: str, limit: int = 300) -> str:
+    """Plain text of the first paragraph: a fallback summary when an article has no dek."""
+    match = re.search(r"<p>(.*?)</p>", html, re.S)
+    text = re.sub(r"<[^>]+>", "", match.group(1) if match else html)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,392 @@
+"""The newsroom's content: articles, sections, tags, authors, pages, revisions and site settings."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .markdown import render_markdown
+
+LANGUAGES = [
+    ("en", "English"), ("de", "German"), ("fr", "French"), ("es", "Spanish"), ("it", "Italian"),
+    ("pt", "Portuguese"), ("nl", "Dutch"), ("ru", "Russian"), ("uk", "Ukrainian"), ("pl", "Polish"),
+    ("zh", "Chinese"), ("ja", "Japanese"), ("ko", "Korean"), ("ar", "Arabic"), ("tr", "Turkish"),
+    ("hi", "Hindi"), ("sv", "Swedish"), ("fi", "Finnish"), ("no", "Norwegian"), ("da", "Danish"),
+]
+LANGUAGE_NAMES = dict(LANGUAGES)
+
+
+def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 200) -> str:
+    """A slug made from `text` that no other row of `model` has yet ("title", "title-2", ...)."""
+    base = slugify(text, allow_unicode=False)[: max_length - 8].strip("-") or model.__name__.lower()
+    candidate, n = base, 2
+    others = model._default_manager.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    while others.filter(slug=candidate).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+class SiteSettings(models.Model):
+    """The one row of settings an administrator edits in the admin."""
+
+    name = models.CharField(max_length=100, default="Masthead News")
+    tagline = models.CharField(max_length=200, blank=True, default="News, independently published")
+    language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls) -> "SiteSettings":
+        obj = cls.objects.order_by("pk").first()
+        return obj if obj is not None else cls.objects.create()
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        help_text="Sections nest one level deep.",
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order in the navigation.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": "A section cannot be its own parent."})
+            if self.parent.parent_id:
+                raise ValidationError({"parent": "Sections nest one level deep only."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Section, self.name, exclude_pk=self.pk, max_length=100)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("site:section", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk, max_length=100)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("site:tag", args=[self.slug])
+
+
+class Author(models.Model):
+    """A byline. Usually tied to a login, but a byline may exist without one (a guest, an agency)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="author",
+    )
+    display_name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    bio = models.TextField(blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.display_name, exclude_pk=self.pk, max_length=100)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("site:author", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """What readers may see at `at` (now by default).
+
+        Scheduling needs no cron job: a scheduled article simply starts matching this filter when
+        its release time comes.
+        """
+        at = at or timezone.now()
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], published_at__lte=at
+        )
+
+    def for_lists(self):
+        """Everything a list of article cards shows, in a fixed number of queries."""
+        return self.select_related("section", "section__parent").prefetch_related("authors")
+
+    def front_page_order(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200, unique=True, blank=True,
+        help_text="Made from the title when left empty; fixed once the article is published.",
+    )
+    dek = models.TextField("summary", blank=True, help_text="The dek: one or two sentences.")
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
+
+    source_name = models.CharField("source name", max_length=200, blank=True)
+    source_url = models.URLField("source URL", max_length=500, blank=True)
+    source_language = models.CharField("original language", max_length=10, choices=LANGUAGES,
+                                       blank=True)
+    source_published_at = models.DateTimeField("original release date", null=True, blank=True)
+
+    featured_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    featured_image_url = models.URLField(
+        max_length=500, blank=True, help_text="An image elsewhere, when none is uploaded."
+    )
+    image_alt = models.CharField("image alt text", max_length=300, blank=True)
+    image_caption = models.CharField(max_length=300, blank=True)
+
+    translation_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="translations",
+    )
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField("release date", null=True, blank=True, db_index=True)
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        "update date", null=True, blank=True,
+        help_text="Shown to readers as the update date; set it when a change matters to them.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    review_note = models.TextField(blank=True, help_text="The editor's note when sent back.")
+
+    is_lead = models.BooleanField("lead story", default=False)
+    breaking_until = models.DateTimeField(
+        null=True, blank=True, help_text="Show a breaking-news banner across the site until then."
+    )
+    importance = models.PositiveSmallIntegerField(
+        default=3, choices=[(i, str(i)) for i in range(1, 6)],
+        help_text="1 (minor) to 5 (top story): orders the home page.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [
+            ("publish_article", "Can publish articles"),
+            ("edit_others_article", "Can edit others' articles"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    # -- derived state -------------------------------------------------------------------------
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def image_src(self) -> str:
+        if self.featured_image:
+            return self.featured_image.url
+        return self.featured_image_url
+
+    @property
+    def source_language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.source_language, self.source_language)
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
+    @property
+    def shows_source_language(self) -> bool:
+        return bool(self.source_language) and self.source_language != self.language
+
+    @property
+    def shows_source_date(self) -> bool:
+        return bool(self.source_published_at) and (
+            not self.published_at or self.source_published_at.date() != self.published_at.date()
+        )
+
+    def get_absolute_url(self):
+        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "site:article", args=[when.year, f"{when.month:02d}", f"{when.day:02d}", self.slug]
+        )
+
+    # -- invariants ----------------------------------------------------------------------------
+    def clean(self):
+        errors = {}
+        if self.pk and self.first_published_at:
+            stored = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if stored and self.slug and self.slug != stored:
+                errors["slug"] = "The slug is fixed once the article has been published."
+        if self.status == self.Status.SCHEDULED and not self.published_at:
+            errors["published_at"] = "A scheduled article needs a release date."
+        if self.translation_of_id and self.translation_of_id == self.pk:
+            errors["translation_of"] = "An article cannot be a translation of itself."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.pk and self.first_published_at:
+            # Published URLs must not break: keep the stored slug whatever the form said.
+            stored = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if stored:
+                self.slug = stored
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
+        if self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED):
+            if not self.published_at:
+                self.published_at = timezone.now()
+            # The stored status says what readers see: scheduled until the time, then published.
+            self.status = (
+                self.Status.SCHEDULED if self.published_at > timezone.now()
+                else self.Status.PUBLISHED
+            )
+            if not self.first_published_at:
+                self.first_published_at = self.published_at
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class Revision(models.Model):
+    """A snapshot of an article taken at every save, so any earlier version can be restored."""
+
+    FIELDS = [
+        "title", "slug", "dek", "body", "section_id", "language", "source_name", "source_url",
+        "source_language", "status", "image_alt", "image_caption", "featured_image_url",
+        "translation_of_id", "importance", "is_lead",
+    ]
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    data = models.JSONField()
+    tag_ids = models.JSONField(default=list)
+    author_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def snapshot(cls, article: Article, user=None) -> "Revision":
+        data = {name: getattr(article, name) for name in cls.FIELDS}
+        data["published_at"] = article.published_at.isoformat() if article.published_at else None
+        return cls.objects.create(
+            article=article, user=user if user and user.is_authenticated else None, data=data,
+            tag_ids=sorted(article.tags.values_list("pk", flat=True)),
+            author_ids=sorted(article.authors.values_list("pk", flat=True)),
+        )
+
+    def restore(self, user=None) -> Article:
+        """Put this version back as the article's current content (itself a new revision)."""
+        from django.utils.dateparse import parse_datetime
+
+        article = self.article
+        for name in self.FIELDS:
+            if name == "slug":
+                continue  # the slug never moves after publication; restoring must not break URLs
+            if name in self.data:
+                setattr(article, name, self.data[name])
+        if self.data.get("published_at"):
+            article.published_at = parse_datetime(self.data["published_at"])
+        if article.section_id and not Section.objects.filter(pk=article.section_id).exists():
+            article.section = None
+        if article.translation_of_id and not Article.objects.filter(
+            pk=article.translation_of_id
+        ).exists():
+            article.translation_of = None
+        article.save()
+        article.tags.set(Tag.objects.filter(pk__in=self.tag_ids))
+        article.authors.set(Author.objects.filter(pk__in=self.author_ids))
+        Revision.snapshot(article, user)
+        return article
+
+
+# Top-level words the site's own addresses use; a static page may not take one as its slug.
+RESERVED_PAGE_SLUGS = {
+    "admin", "media", "static", "section", "tag", "author", "feed", "feeds", "search", "api",
+    "comments", "consent", "privacy", "sitemap", "robots", "wp-admin", "wp-content",
+}
+
+
+class Page(models.Model):
+    """A static page: About, the Privacy & Cookies Policy, ..."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    is_published = models.BooleanField(default=True)
+    show_in_footer = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.slug in RESERVED_PAGE_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is used by the site itself; pick another."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Page, self.title, exclude_pk=self.pk, max_length=100)
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("site:page", args=[self.slug])

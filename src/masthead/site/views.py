@@ -1,0 +1,205 @@
+"""The public site. Every view reads; none computes anything that grows with the archive.
+
+Each page costs a fixed number of SQL queries (tests assert them), and an anonymous page is the
+same bytes for every reader: nothing here depends on cookies or the session.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from masthead.newsroom.models import Article, Author, Page, Section, Tag
+
+from . import structured_data
+
+HOME_WINDOW = 40  # newest articles the home page ranks for its top stories
+SECTION_BLOCK_SIZE = 4
+
+
+def paginate(request, queryset, per_page=None):
+    """One page of `queryset`; a page past the end or not a number is a 404, never a 500."""
+    paginator = Paginator(queryset, per_page or settings.MASTHEAD_PAGE_SIZE, allow_empty_first_page=True)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except (PageNotAnInteger, EmptyPage):
+        raise Http404("No such page.")
+
+
+def _rank_for_home(articles, now):
+    """Order the newest stories by importance, letting age pull them down: a 5 from two days ago
+    sits below a fresh 4. The lead flag wins outright."""
+
+    def score(article):
+        hours = max(0.0, (now - article.published_at).total_seconds() / 3600)
+        return (article.is_lead, article.importance - hours / 24)
+
+    return sorted(articles, key=score, reverse=True)
+
+
+def home(request):
+    now = timezone.now()
+    newest = list(Article.objects.published(now).for_lists().front_page_order()[:HOME_WINDOW])
+    ranked = _rank_for_home(newest, now)
+    lead = ranked[0] if ranked else None
+    top = ranked[1:5]
+    shown = {a.pk for a in ranked[:5]}
+    latest = [a for a in newest if a.pk not in shown][:8]
+
+    # One query for every section block: number each section's newest articles, keep the first few.
+    by_section = (
+        Article.objects.published(now).filter(section__isnull=False)
+        .annotate(
+            top_section=Coalesce("section__parent_id", "section_id"),
+            row=Window(RowNumber(), partition_by=[Coalesce(F("section__parent_id"),
+                                                           F("section_id"))],
+                       order_by=[F("published_at").desc(), F("pk").desc()]),
+        )
+        .filter(row__lte=SECTION_BLOCK_SIZE)
+        .for_lists()
+    )
+    blocks = {}
+    for article in by_section:
+        blocks.setdefault(article.top_section, []).append(article)
+    return TemplateResponse(request, "site/home.html", {
+        "lead": lead, "top_stories": top, "latest": latest, "section_blocks": blocks,
+        "structured_data": structured_data.for_home(request),
+    })
+
+
+def section(request, slug):
+    section = get_object_or_404(Section.objects.select_related("parent"), slug=slug)
+    articles = (
+        Article.objects.published().filter(Q(section=section) | Q(section__parent=section))
+        .for_lists().front_page_order()
+    )
+    return _archive(request, "site/archive.html", articles, {
+        "archive_title": section.name, "archive_kind": "Section", "section": section,
+        "archive_description": section.description,
+        "breadcrumbs": _section_crumbs(section, current=True),
+    })
+
+
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().filter(tags=tag).for_lists().front_page_order()
+    return _archive(request, "site/archive.html", articles, {
+        "archive_title": tag.name, "archive_kind": "Tag", "tag": tag,
+        "breadcrumbs": [("Tags", None), (tag.name, None)],
+    })
+
+
+def author(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    articles = Article.objects.published().filter(authors=author).for_lists().front_page_order()
+    return _archive(request, "site/author.html", articles, {
+        "archive_title": author.display_name, "archive_kind": "Author", "author": author,
+        "breadcrumbs": [("Authors", None), (author.display_name, None)],
+    })
+
+
+def date_archive(request, year, month=None, day=None):
+    try:
+        start = datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise Http404("No such date.")
+    if day:
+        end, label = start + datetime.timedelta(days=1), start.strftime("%-d %B %Y")
+    elif month:
+        end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        label = start.strftime("%B %Y")
+    else:
+        end, label = start.replace(year=start.year + 1), str(start.year)
+    tz = timezone.get_current_timezone()
+    lo = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    hi = datetime.datetime.combine(end, datetime.time.min, tzinfo=tz)
+    articles = (
+        Article.objects.published().filter(published_at__gte=lo, published_at__lt=hi)
+        .for_lists().front_page_order()
+    )
+    crumbs = [(str(start.year), None if not month else f"/{start.year}/")]
+    if month:
+        crumbs.append((start.strftime("%B"), None if not day else f"/{start.year}/{start:%m}/"))
+    if day:
+        crumbs.append((str(start.day), None))
+    return _archive(request, "site/archive.html", articles, {
+        "archive_title": label, "archive_kind": "Archive", "breadcrumbs": crumbs,
+    })
+
+
+def _archive(request, template, articles, context):
+    page = paginate(request, articles)
+    context.update({"page_obj": page, "articles": page.object_list})
+    context["structured_data"] = structured_data.for_breadcrumbs(request, context["breadcrumbs"])
+    return TemplateResponse(request, template, context)
+
+
+def _section_crumbs(section, current=False):
+    crumbs = []
+    if section.parent_id:
+        crumbs.append((section.parent.name, section.parent.get_absolute_url()))
+    crumbs.append((section.name, None if current else section.get_absolute_url()))
+    return crumbs
+
+
+def article_queryset():
+    return Article.objects.select_related(
+        "section", "section__parent", "translation_of"
+    ).prefetch_related(
+        "authors", "tags",
+        Prefetch("translations", queryset=Article.objects.published().only(
+            "pk", "slug", "title", "language", "published_at", "translation_of_id", "created_at")),
+    )
+
+
+def article(request, year, month, day, slug):
+    article = get_object_or_404(article_queryset(), slug=slug)
+    if not article.is_live:
+        raise Http404("No such article.")
+    if request.path != article.get_absolute_url():
+        # The date in the address is not the article's (its release date moved): send readers on.
+        return redirect(article.get_absolute_url(), permanent=True)
+    return render_article(request, article)
+
+
+def render_article(request, article, preview=False):
+    crumbs = (_section_crumbs(article.section) if article.section_id else [])
+    crumbs.append((article.title, None))
+    translations = list(article.translations.all())
+    original = article.translation_of if article.translation_of_id else None
+    if original is not None and not original.is_live:
+        original = None
+    return TemplateResponse(request, "site/article.html", {
+        "article": article, "authors": list(article.authors.all()), "tags": list(article.tags.all()),
+        "breadcrumbs": crumbs, "translations": translations, "original": original,
+        "preview": preview,
+        "structured_data": structured_data.for_article(request, article, crumbs),
+    })
+
+
+def page(request, slug):
+    page = get_object_or_404(Page, slug=slug, is_published=True)
+    crumbs = [(page.title, None)]
+    return TemplateResponse(request, "site/page.html", {
+        "page": page, "breadcrumbs": crumbs,
+        "structured_data": structured_data.for_breadcrumbs(request, crumbs),
+    })
+
+
+def not_found(request, exception=None):
+    response = TemplateResponse(request, "404.html", {"reason": str(exception or "")}, status=404)
+    return response.render()
+
+
+def server_error(request):
+    # No database here: the error may be the database. The template uses only static furniture.
+    from django.template import loader
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(loader.get_template("500.html").render({}))
