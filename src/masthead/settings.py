@@ -65,6 +65,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "masthead.site.apps.SiteConfig",
+    "masthead.comments",
+    "masthead.antispam",
+    "masthead.consent",
+    "masthead.related",
+    "masthead.discovery",
+    "masthead.importers",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,10 @@ urlpatterns = [
     # Uploaded images. A big site puts a web server or CDN in front of /media/; a small one
     # is served here so the box works on its own.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("", include("masthead.comments.urls")),
+    path("", include("masthead.consent.urls")),
+    path("", include("masthead.discovery.urls")),
+    # The public site last: its static pages answer at /<slug>/.
     path("", include("masthead.site.urls")),
 ]
 
