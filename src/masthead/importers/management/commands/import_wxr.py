@@ -1,0 +1,47 @@
+"""`masthead import-wxr FILE`: bring a WordPress site over from its export file."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+
+from masthead.importers.importer import WxrImporter, scan
+from masthead.importers.media import download_media
+from masthead.importers.reporting import print_summary, progress_bar
+from masthead.importers.wxr import WxrError
+
+
+class Command(BaseCommand):
+    help = ("Import a WordPress export (WXR 1.0-1.2): authors, categories, tags, posts, pages, "
+            "attachments and comments. Running it again updates what changed.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the .xml file from WordPress's Tools › Export")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="read and check everything and report, writing nothing")
+        parser.add_argument("--download-media", action="store_true",
+                            help="after the import, fetch each attachment into the media folder "
+                                 "(a file that cannot be fetched is reported and skipped)")
+
+    def handle(self, *args, file, dry_run, download_media, verbosity, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        console = Console(file=self.stdout, highlight=False, soft_wrap=True)
+        progress_console = Console(stderr=True)
+        try:
+            with progress_console.status(f"Checking {path.name}…"):
+                checked = scan(path)
+            total = checked.records
+            with progress_bar(f"Importing {path.name}", total, progress_console) as advance:
+                importer = WxrImporter(path, dry_run=dry_run, progress=advance)
+                summary = importer.run(checked)
+        except WxrError as exc:
+            raise CommandError(f"{file}: {exc}; nothing was imported") from None
+        print_summary(summary, console, verbose=verbosity > 1)
+        if download_media and not dry_run:
+            report = download_media(summary.site, progress_console=progress_console)
+            console.print(f"media: {report.downloaded} downloaded, {report.already} already "
+                          f"here, {len(report.failed)} failed")
+            for url, reason in report.failed[:50]:
+                console.print(f"  - {url}: {reason}", markup=False)

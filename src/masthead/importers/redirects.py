@@ -1,0 +1,103 @@
+"""Old WordPress addresses keep working: they answer 301 to where their content lives now.
+
+Like django.contrib.redirects' fallback middleware, this acts only on requests the site itself
+answered 404, so it never shadows a real page and costs nothing on normal traffic; and on the
+home page's WordPress query strings (/?p=123, /?page_id=7, /?cat=5, /?tag=x, /?feed=rss2), which
+would otherwise just show the home page. Targets are looked up at request time, so a redirect
+follows its article if the article moves again; content readers may not see is never revealed.
+"""
+
+from django.http import HttpResponsePermanentRedirect
+from django.urls import NoReverseMatch, reverse
+
+from masthead.newsroom.models import Article, Author, Page, Section, Tag
+
+from .importer import normalise_path
+from .models import LegacyURL, WordPressObject
+
+TARGET_MODELS = {
+    LegacyURL.Target.ARTICLE: Article, LegacyURL.Target.PAGE: Page,
+    LegacyURL.Target.SECTION: Section, LegacyURL.Target.TAG: Tag, LegacyURL.Target.AUTHOR: Author,
+}
+MAPPED_KINDS = {
+    WordPressObject.Kind.POST: LegacyURL.Target.ARTICLE,
+    WordPressObject.Kind.PAGE: LegacyURL.Target.PAGE,
+    WordPressObject.Kind.CATEGORY: LegacyURL.Target.SECTION,
+    WordPressObject.Kind.TAG: LegacyURL.Target.TAG,
+}
+# WordPress's feed addresses; /feed/ is the main one, the others are its variants.
+FEED_PATHS = {"/feed", "/feed/rss2", "/feed/rss", "/feed/atom", "/feed/rdf", "/rss", "/atom",
+              "/wp-rss2.php", "/wp-atom.php", "/wp-rss.php", "/wp-rdf.php"}
+QUERY_KEYS = ("p", "page_id", "cat", "tag", "feed")
+
+
+def visible_url(kind: str, object_id: int) -> str | None:
+    """The public address of a redirect target, or None if readers may not see it."""
+    model = TARGET_MODELS.get(kind)
+    obj = model.objects.filter(pk=object_id).first() if model else None
+    if obj is None:
+        return None
+    if isinstance(obj, Article) and not obj.is_live:
+        return None
+    if isinstance(obj, Page) and not obj.is_published:
+        return None
+    return obj.get_absolute_url()
+
+
+def site_feed_url() -> str | None:
+    """The site's main feed, once the discovery app provides one."""
+    try:
+        return reverse("discovery:feed")
+    except NoReverseMatch:
+        return None
+
+
+def url_for_query(query) -> str | None:
+    """/?p=ID (a post, or a page: WordPress accepts both), /?page_id=ID, /?cat=ID, /?tag=slug."""
+    if query.get("feed"):
+        return site_feed_url()
+    wanted = [("p", (WordPressObject.Kind.POST, WordPressObject.Kind.PAGE)),
+              ("page_id", (WordPressObject.Kind.PAGE, WordPressObject.Kind.POST)),
+              ("cat", (WordPressObject.Kind.CATEGORY,))]
+    for key, kinds in wanted:
+        value = query.get(key, "").strip()
+        if not value.isdigit():
+            continue
+        for kind in kinds:
+            mapping = WordPressObject.objects.filter(kind=kind, wp_id=value).first()
+            if mapping:
+                return visible_url(MAPPED_KINDS[kind], mapping.object_id)
+    if query.get("tag"):
+        return url_for_path(f"/tag/{query['tag']}")
+    return None
+
+
+def url_for_path(path: str) -> str | None:
+    normalised = normalise_path(path)
+    if not normalised:
+        return None
+    if normalised in FEED_PATHS:
+        return site_feed_url()
+    legacy = LegacyURL.objects.filter(path=normalised[:500]).first()
+    if legacy is None:
+        return None
+    return visible_url(legacy.target_kind, legacy.target_id)
+
+
+class LegacyRedirectMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in {"GET", "HEAD"} and request.path == "/" and any(
+            key in request.GET for key in QUERY_KEYS
+        ):
+            target = url_for_query(request.GET)
+            if target:
+                return HttpResponsePermanentRedirect(target)
+        response = self.get_response(request)
+        if response.status_code == 404 and request.method in {"GET", "HEAD"}:
+            target = url_for_path(request.path)
+            if target and normalise_path(target) != normalise_path(request.path):
+                return HttpResponsePermanentRedirect(target)
+        return response
