@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees 404s first: old WordPress addresses answer 301 (see importers/redirects.py).
+    "masthead.importers.redirects.LegacyRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "masthead.urls"
