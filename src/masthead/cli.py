@@ -129,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         _setup_django(data_dir)
         from django.core.management import execute_from_command_line
 
-        execute_from_command_line(["masthead", *argv])
+        # Django command names come from module names, which cannot hold a hyphen:
+        # `masthead import-wxr` runs the import_wxr command.
+        execute_from_command_line(["masthead", command.replace("-", "_"), *rest])
         return 0
     except UsageError as exc:
         print(f"masthead: {exc}", file=sys.stderr)
