@@ -5,3 +5,13 @@ class ConsentConfig(AppConfig):
     name = "masthead.consent"
     verbose_name = "Consent and privacy"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import personal_data, signals
+        from .sources.accounts import AccountsSource
+        from .sources.comments import CommentsSource
+        from .sources.consent_log import ConsentLogSource
+
+        for source in (CommentsSource(), ConsentLogSource(), AccountsSource()):
+            personal_data.register(source)
+        signals.connect()

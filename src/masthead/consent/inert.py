@@ -1,0 +1,285 @@
+"""Turn a third-party snippet into markup that does nothing until the reader consents.
+
+Plain Python (no Django): the rewrite runs when an administrator saves a snippet, and the result
+is what every page carries, the same bytes for every reader.
+
+- `<script>` becomes `<script type="text/plain" data-consent-category=...>`, its `src` moved to
+  `data-consent-src` and its real type kept in `data-consent-type`: browsers neither fetch nor run
+  it. consent.js recreates it as a live script after consent.
+- Everything else (iframes, pixels, styles, widgets' markup) goes into a `<template>`, whose
+  content a browser parses but never loads or shows; iframes also lose their `src`. When the
+  snippet shows something on the page, a placeholder explains what is blocked and offers consent.
+- `<noscript>` fallbacks are dropped: they would load the tracker for readers without JavaScript,
+  who can never give consent in place.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+VOID_TAGS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+}
+# Elements that belong in <head> and show nothing on the page.
+HEAD_TAGS = {"link", "meta", "style", "base", "title"}
+URL_ATTRIBUTES = {"src", "href", "data", "action", "poster"}
+COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_URL_IN_SCRIPT = re.compile(r"https?://([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+MAX_CODE_LENGTH = 50_000
+
+
+class SnippetError(ValueError):
+    """The code cannot be used as a snippet; the message says why."""
+
+
+@dataclass
+class Analysis:
+    scripts: int = 0
+    visible_tags: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
+    first_visible_url: str = ""
+
+    @property
+    def has_visible_content(self) -> bool:
+        return bool(self.visible_tags)
+
+
+def _host(url: str) -> str:
+    url = url.strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme not in {"http", "https"}:
+        return ""
+    return (parts.hostname or "").lower()
+
+
+def _attrs_html(attrs: list[tuple[str, str | None]]) -> str:
+    out = []
+    for name, value in attrs:
+        out.append(f" {name}" if value is None else f' {name}="{html.escape(value, quote=True)}"')
+    return "".join(out)
+
+
+class _Rewriter(HTMLParser):
+    """One pass over the snippet: analyses it and writes its inert form."""
+
+    def __init__(self, category_key: str):
+        super().__init__(convert_charrefs=False)
+        self.category_key = category_key
+        self.out: list[str] = []
+        self.analysis = Analysis()
+        self.open_tags: list[str] = []  # elements open below the snippet's top level
+        self.skipping = 0  # inside <noscript>
+        self.in_template = False
+        self.in_script = False
+        self._hosts: dict[str, None] = {}
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _note_url(self, url: str | None) -> None:
+        host = _host(url or "")
+        if host:
+            self._hosts.setdefault(host, None)
+
+    def _open_template(self) -> None:
+        if not self.in_template:
+            self.out.append(f'<template data-consent-category="{self.category_key}">')
+            self.in_template = True
+
+    def _close_template(self) -> None:
+        if self.in_template:
+            self.out.append("</template>")
+            self.in_template = False
+
+    def _element(self, tag: str, attrs, closes_itself: bool) -> None:
+        if self.skipping:
+            if tag == "noscript" and not closes_itself:
+                self.skipping += 1
+            return
+        if tag == "noscript":
+            if not closes_itself:
+                self.skipping = 1
+            return
+        for name, value in attrs:
+            if name in URL_ATTRIBUTES:
+                self._note_url(value)
+            elif name == "srcset" and value:
+                for candidate in value.split(","):
+                    self._note_url(candidate.strip().split(" ")[0])
+        if tag == "script":
+            if not self.open_tags:
+                self._close_template()
+            self.analysis.scripts += 1
+            self.out.append(f"<script{_attrs_html(self._inert_script_attrs(attrs))}>")
+            if closes_itself:
+                self.out.append("</script>")
+            else:
+                self.in_script = True
+                self.open_tags.append(tag)
+            return
+        if not self.open_tags:
+            self._open_template()
+        if tag not in HEAD_TAGS and tag != "template":
+            if tag not in self.analysis.visible_tags:
+                self.analysis.visible_tags.append(tag)
+            if not self.analysis.first_visible_url:
+                url = dict(attrs).get("src") or ""
+                self.analysis.first_visible_url = url if _host(url) else ""
+        if tag == "iframe":
+            attrs = [("data-consent-src" if n == "src" else
+                      "data-consent-srcdoc" if n == "srcdoc" else n, v) for n, v in attrs]
+        self.out.append(f"<{tag}{_attrs_html(attrs)}{' /' if closes_itself else ''}>")
+        if not closes_itself and tag not in VOID_TAGS:
+            self.open_tags.append(tag)
+
+    def _inert_script_attrs(self, attrs):
+        kept = []
+        original_type = ""
+        for name, value in attrs:
+            if name == "type":
+                original_type = value or ""
+            elif name == "src":
+                kept.append(("data-consent-src", value or ""))
+            elif not name.startswith("data-consent-"):
+                kept.append((name, value))
+        kept = [("type", "text/plain"), ("data-consent-category", self.category_key)] + kept
+        if original_type:
+            kept.append(("data-consent-type", original_type))
+        return kept
+
+    # -- HTMLParser callbacks -----------------------------------------------------------------
+    def handle_starttag(self, tag, attrs):
+        self._element(tag, attrs, closes_itself=False)
+
+    def handle_startendtag(self, tag, attrs):
+        self._element(tag, attrs, closes_itself=True)
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            if tag == "noscript":
+                self.skipping -= 1
+            return
+        if tag in VOID_TAGS or tag == "noscript":
+            return
+        if tag not in self.open_tags:
+            return  # a stray end tag: drop it rather than close something of the page's
+        while self.open_tags:
+            closing = self.open_tags.pop()
+            self.out.append(f"</{closing}>")
+            if closing == tag:
+                break
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data):
+        if self.skipping:
+            return
+        if self.in_script:
+            for host in _URL_IN_SCRIPT.findall(data):
+                self._hosts.setdefault(host.lower(), None)
+            # The script is inert text now, but "</script" inside it would still end it early.
+            self.out.append(data.replace("</script", "<\\/script"))
+            return
+        if not self.open_tags and data.strip():
+            self._open_template()
+            if "text" not in self.analysis.visible_tags:
+                self.analysis.visible_tags.append("text")
+        self.out.append(data)
+
+    def handle_entityref(self, name):
+        if not self.skipping:
+            self.handle_data(f"&{name};")
+
+    def handle_charref(self, name):
+        if not self.skipping:
+            self.handle_data(f"&#{name};")
+
+    # Comments, declarations and processing instructions carry nothing a snippet needs (and old
+    # IE conditional comments can hide markup): they are dropped.
+    def handle_comment(self, data):
+        pass
+
+    def handle_decl(self, decl):
+        pass
+
+    def handle_pi(self, data):
+        pass
+
+    def unknown_decl(self, data):
+        pass
+
+    def finish(self) -> str:
+        self.close()
+        # Unclosed elements: close them inside the snippet so they cannot swallow the page.
+        while self.open_tags:
+            self.out.append(f"</{self.open_tags.pop()}>")
+        self._close_template()
+        self.analysis.hosts = list(self._hosts)
+        return "".join(self.out)
+
+
+def _rewrite(code: str, category_key: str) -> tuple[str, Analysis]:
+    if len(code) > MAX_CODE_LENGTH:
+        raise SnippetError(f"The code is longer than {MAX_CODE_LENGTH:,} characters.")
+    rewriter = _Rewriter(category_key)
+    rewriter.feed(code)
+    body = rewriter.finish()
+    if not rewriter.analysis.scripts and not rewriter.analysis.visible_tags and "<" not in body:
+        raise SnippetError("The code holds no HTML element: paste the provider's <script> or "
+                           "<iframe> code.")
+    return body, rewriter.analysis
+
+
+def analyse(code: str) -> Analysis:
+    return _rewrite(code, "x")[1]
+
+
+def hosts(code: str) -> list[str]:
+    try:
+        return analyse(code).hosts
+    except SnippetError:
+        return []
+
+
+def make_inert(code: str, *, snippet_id: int, category_key: str, category_name: str,
+               placement: str, settings_url: str = "/consent/settings/") -> str:
+    """The snippet as inert markup, wrapped in its consent container (see the module doc)."""
+    try:
+        body, analysis = _rewrite(code, category_key)
+    except SnippetError:
+        return ""
+    visible = placement == "body" and analysis.has_visible_content
+    container = (
+        f'<div class="consent-snippet" data-consent-snippet="{snippet_id}" '
+        f'data-consent-category="{html.escape(category_key)}" '
+        f'data-consent-placement="{"body" if placement == "body" else "head"}"'
+        f'{"" if visible else " hidden"}>'
+    )
+    return container + body + (_placeholder(analysis, category_key, category_name, settings_url)
+                               if visible else "") + "</div>"
+
+
+def _placeholder(analysis: Analysis, category_key: str, category_name: str,
+                 settings_url: str) -> str:
+    name = html.escape(category_name)
+    host = _host(analysis.first_visible_url) or (analysis.hosts[0] if analysis.hosts else "")
+    source = f" from <strong>{html.escape(host)}</strong>" if host else ""
+    open_link = ""
+    if analysis.first_visible_url:
+        open_link = (f' · <a href="{html.escape(analysis.first_visible_url)}" '
+                     f'rel="noopener nofollow">Open it on {html.escape(host)}</a>')
+    return (
+        '<div class="consent-placeholder">'
+        f"<p>This content{source} is blocked: it may set cookies or track you for "
+        f"<strong>{name}</strong>, which you have not allowed.</p>"
+        f'<p><button type="button" class="consent-button" data-consent-allow="'
+        f'{html.escape(category_key)}" hidden>Allow {name} cookies</button> '
+        f'<a href="{html.escape(settings_url)}" data-consent-open>Cookie settings</a>{open_link}</p>'
+        "</div>"
+    )
