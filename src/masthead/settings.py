@@ -134,6 +134,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: bare addresses mean https
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -178,4 +179,26 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# --- Consent and privacy (masthead.consent) ------------------------------------------------------
+# Defaults for the consent settings administrators edit in the admin ("Consent settings"); once
+# an administrator saves that page, the saved values win. A value that is not a number falls back
+# to the default rather than stopping the site.
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+MASTHEAD_CONSENT = {
+    "MODE": os.environ.get("MASTHEAD_CONSENT_MODE", "opt_in"),  # or "notice_only"
+    "POLICY_VERSION": _env_int("MASTHEAD_CONSENT_POLICY_VERSION", 1),
+    "GOOGLE_CONSENT_MODE": _env_flag("MASTHEAD_GOOGLE_CONSENT_MODE"),
+    "CHOICE_MAX_AGE_DAYS": _env_int("MASTHEAD_CONSENT_MAX_AGE_DAYS", 180),
+    "LOG_RETENTION_DAYS": _env_int("MASTHEAD_CONSENT_LOG_DAYS", 395),
+    "COMMENT_IP_RETENTION_DAYS": _env_int("MASTHEAD_COMMENT_IP_DAYS", 30),
+    # The first-party, strictly necessary cookie that holds a reader's choice.
+    "COOKIE_NAME": os.environ.get("MASTHEAD_CONSENT_COOKIE", "masthead_consent"),
 }
