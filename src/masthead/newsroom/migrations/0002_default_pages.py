@@ -1,4 +1,5 @@
-"""Every site starts with the pages its footer links to: the Privacy & Cookies Policy and About."""
+"""Every site starts with its settings row and the pages its footer links to: the Privacy &
+Cookies Policy and About."""
 
 from django.db import migrations
 
@@ -17,6 +18,9 @@ We set only the cookies the site needs to work unless you agree to more.
 
 def create_pages(apps, schema_editor):
     Page = apps.get_model("newsroom", "Page")
+    SiteSettings = apps.get_model("newsroom", "SiteSettings")
+    if not SiteSettings.objects.exists():
+        SiteSettings.objects.create()
     from masthead.newsroom.markdown import render_markdown
 
     for slug, title, body in [

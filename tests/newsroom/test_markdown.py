@@ -1,0 +1,33 @@
+from hypothesis import given, settings, strategies as st
+
+from masthead.newsroom.markdown import render_markdown
+
+
+def test_markdown_features_survive():
+    html = render_markdown(
+        "## Heading\n\n- one\n- two\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "[link](https://example.org)\n\n![A harbour at dawn](/media/h.jpg \"The harbour\")"
+    )
+    for fragment in ["<h2>Heading</h2>", "<li>one</li>", "<blockquote>", "<table>",
+                     'href="https://example.org"', 'alt="A harbour at dawn"',
+                     "<figcaption>The harbour</figcaption>"]:
+        assert fragment in html
+
+
+def test_raw_html_is_cleaned():
+    html = render_markdown('<img src=x onerror="alert(1)"><iframe src="https://evil"></iframe>'
+                           '<a href="javascript:alert(1)">x</a><p style="color:red">y</p>')
+    assert "onerror" not in html and "<iframe" not in html and "javascript:" not in html
+    assert "color" not in html
+
+
+def test_h1_in_a_body_becomes_h2():
+    assert "<h1" not in render_markdown("# Title inside body")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_no_text_produces_script_or_handlers(text):
+    html = render_markdown(text + "<script>x</script><b onclick=y>z</b>")
+    assert "<script" not in html.lower()
+    assert "onclick" not in html.lower()
