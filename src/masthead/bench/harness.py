@@ -17,6 +17,9 @@ def fresh_site(keep_env_db: bool = False):
     Must run before anything imports Django settings."""
     with tempfile.TemporaryDirectory(prefix="masthead-bench-") as tmp:
         os.environ["MASTHEAD_DATA_DIR"] = tmp
+        # Benchmarks drive the site through Django's test client, whose host is "testserver".
+        os.environ["MASTHEAD_ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+        Path(tmp, "static").mkdir()
         if not keep_env_db:
             os.environ.pop("DATABASE_URL", None)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")

@@ -10,10 +10,12 @@ from datetime import timedelta
 from importlib import resources
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from .demo_images import harbour_scene
 from .models import Article, Author, Page, Revision, Section, SiteSettings, Tag
 
 PRIVACY_POLICY = """\
@@ -117,6 +119,12 @@ def load_demo(port: int = 8000, host: str = "127.0.0.1", out=None) -> bool:
         if item.get("translation_of") is not None:
             article.translation_of = created[item["translation_of"]]
         article.created_by = admin
+        if article.importance >= 4 or len(created) % 3 == 0:
+            article.featured_image.save(f"demo-{len(created)}.jpg",
+                                        ContentFile(harbour_scene(len(created))), save=False)
+            section_name = article.section.name if article.section else "news"
+            article.image_alt = f"Illustration: the harbour at dusk, for a {section_name} story"
+            article.image_caption = "Illustration: The Harbour Courier"
         article.save()
         article.tags.set([tags[t] for t in item.get("tags", []) if t in tags])
         article.authors.set([authors[u] for u in item.get("authors", []) if u in authors])
