@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "masthead.site.middleware.SiteTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees 404s first: old WordPress addresses answer 301 (see importers/redirects.py).
     "masthead.importers.redirects.LegacyRedirectMiddleware",
@@ -202,3 +203,20 @@ MASTHEAD_CONSENT = {
     # The first-party, strictly necessary cookie that holds a reader's choice.
     "COOKIE_NAME": os.environ.get("MASTHEAD_CONSENT_COOKIE", "masthead_consent"),
 }
+
+# --- Discovery: feeds, sitemaps, site search, content API (masthead.discovery) -------------------
+# Feeds carry the whole article ("full") or only its summary ("summary"); either way each item
+# links to the page. MASTHEAD_FEED_ITEMS is how many of the newest articles a feed lists.
+MASTHEAD_FEED_CONTENT = (
+    "summary" if os.environ.get("MASTHEAD_FEED_CONTENT", "full").strip().lower() == "summary"
+    else "full"
+)
+MASTHEAD_FEED_ITEMS = max(1, min(200, _env_int("MASTHEAD_FEED_ITEMS", 20)))
+# PostgreSQL's text search configuration for stemming (english, german, simple, ...). SQLite
+# uses the Porter stemmer (English) whatever this says.
+MASTHEAD_SEARCH_LANGUAGE = os.environ.get("MASTHEAD_SEARCH_LANGUAGE", "english").strip().lower()
+# Relevance is computed over at most this many of the newest matches (see discovery/search).
+MASTHEAD_SEARCH_RANK_WINDOW = max(100, _env_int("MASTHEAD_SEARCH_RANK_WINDOW", 5000))
+MASTHEAD_SEARCH_PAGE_SIZE = 10
+MASTHEAD_API_PAGE_SIZE = 20
+MASTHEAD_API_MAX_PAGE_SIZE = 100

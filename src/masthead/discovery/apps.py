@@ -5,3 +5,6 @@ class DiscoveryConfig(AppConfig):
     name = "masthead.discovery"
     verbose_name = "Feeds, sitemaps, search and API"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401 -- connects the search index to the newsroom
