@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import feeds, sitemaps, views
+from .api import views as api
 
 app_name = "discovery"
 
@@ -19,4 +20,6 @@ urlpatterns = [
     path("tag/<slug:slug>/feed/atom/", feeds.view(feeds.TagAtomFeed), name="tag-feed-atom"),
     path("author/<slug:slug>/feed/", feeds.view(feeds.AuthorFeed), name="author-feed"),
     path("author/<slug:slug>/feed/atom/", feeds.view(feeds.AuthorAtomFeed), name="author-feed-atom"),
+    path("api/openapi.json", api.openapi_json, name="openapi"),
+    re_path(r"^api/v1/(?P<rest>.*)$", api.dispatch, name="api"),
 ]

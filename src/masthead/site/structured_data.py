@@ -60,6 +60,13 @@ def for_home(request):
         "@context": "https://schema.org", "@type": "WebSite", "name": site.name,
         "url": absolute(request, "/"), "inLanguage": site.language,
         "publisher": organization(request, site),
+        # The site's own search (masthead.discovery), for search engines' sitelinks search box.
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint",
+                       "urlTemplate": absolute(request, "/search/") + "?q={search_term_string}"},
+            "query-input": "required name=search_term_string",
+        },
     }
     return to_script(website)
 
