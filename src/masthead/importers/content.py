@@ -56,8 +56,8 @@ def plain_text(value: str, limit: int | None = None) -> str:
 
 # -- blocks ------------------------------------------------------------------------------------
 
-_BLOCK_COMMENT = re.compile(r"<!--\s*(/?)wp:([a-z0-9_/-]+)(\s+\{.*?\})?\s*(/?)-->", re.S)
-_MORE = re.compile(r"<!--\s*(?:more|nextpage|noteaser)\b.*?-->", re.S)
+_BLOCK_COMMENT = re.compile(r"<!--\s*(/?)wp:([a-z0-9_/-]+)(\s+\{.*?\})?\s*(/?)-->", re.DOTALL)
+_MORE = re.compile(r"<!--\s*(?:more|nextpage|noteaser)\b.*?-->", re.DOTALL)
 # Blocks drawn by PHP at view time: an export holds only their settings, nothing to show.
 _DYNAMIC_HINT = "drawn by WordPress when the page is shown; Masthead has no equivalent"
 
@@ -171,7 +171,7 @@ class ShortcodeConverter:
     def _sc_caption(self, attrs: dict, inner: str) -> str:
         inner = self.convert(inner)
         caption = attrs.get("caption", "")
-        media = re.match(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)", inner, re.S | re.I)
+        media = re.match(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)", inner, re.DOTALL | re.IGNORECASE)
         if media:
             img, rest = media.group(1), media.group(2)
             return _figure(img, caption or rest)
@@ -205,7 +205,8 @@ class ShortcodeConverter:
     def _media_link(self, attrs: dict, inner: str, kinds: tuple[str, ...]) -> str:
         url = attrs.get("src") or next((attrs[k] for k in kinds if attrs.get(k)), "")
         if not url:
-            url = inner.strip() if _URL.match(inner.strip()) else ""
+            positional = str(attrs.get(0) or inner).strip()
+            url = positional if _URL.match(positional) else ""
         return f"\n\n{_link(url)}\n\n" if url else ""
 
     def _sc_video(self, attrs: dict, inner: str) -> str:
@@ -235,7 +236,7 @@ _BLOCK_TAGS = (
     "area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|"
     "hgroup|header|footer|nav|figure|figcaption|details|menu|summary|iframe|video|audio|object"
 )
-_PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
+_PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
 
 
 def wpautop(text: str) -> str:
@@ -250,26 +251,26 @@ def wpautop(text: str) -> str:
         return f"<pre wp-pre-tag-{len(saved) - 1}></pre>"
 
     text = _PRE.sub(keep, text.replace("\r\n", "\n").replace("\r", "\n")) + "\n"
-    text = re.sub(r"<br\s*/?>\s*<br\s*/?>", "\n\n", text, flags=re.I)
-    text = re.sub(rf"(<(?:{_BLOCK_TAGS})[\s/>])", r"\n\n\1", text, flags=re.I)
-    text = re.sub(rf"(</(?:{_BLOCK_TAGS})>)", r"\1\n\n", text, flags=re.I)
+    text = re.sub(r"<br\s*/?>\s*<br\s*/?>", "\n\n", text, flags=re.IGNORECASE)
+    text = re.sub(rf"(<(?:{_BLOCK_TAGS})[\s/>])", r"\n\n\1", text, flags=re.IGNORECASE)
+    text = re.sub(rf"(</(?:{_BLOCK_TAGS})>)", r"\1\n\n", text, flags=re.IGNORECASE)
     text = re.sub(r"\n\s*\n+", "\n\n", text)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     text = "".join(f"<p>{p}</p>\n" for p in paragraphs)
-    text = re.sub(rf"<p>\s*(</?(?:{_BLOCK_TAGS})[^>]*>)", r"\1", text, flags=re.I)
-    text = re.sub(rf"(</?(?:{_BLOCK_TAGS})[^>]*>)\s*</p>", r"\1", text, flags=re.I)
+    text = re.sub(rf"<p>\s*(</?(?:{_BLOCK_TAGS})[^>]*>)", r"\1", text, flags=re.IGNORECASE)
+    text = re.sub(rf"(</?(?:{_BLOCK_TAGS})[^>]*>)\s*</p>", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"<p>\s*</p>", "", text)
     text = re.sub(rf"(?<!>)(?<!<br />)\s*\n(?!\s*</?(?:{_BLOCK_TAGS})\b)", "<br />\n", text,
-                  flags=re.I)
-    text = re.sub(rf"(</?(?:{_BLOCK_TAGS})[^>]*>)\s*<br />", r"\1", text, flags=re.I)
+                  flags=re.IGNORECASE)
+    text = re.sub(rf"(</?(?:{_BLOCK_TAGS})[^>]*>)\s*<br />", r"\1", text, flags=re.IGNORECASE)
     return re.sub(r"<pre wp-pre-tag-(\d+)></pre>", lambda m: saved[int(m.group(1))], text)
 
 
 # -- embeds, sanitising and layout -------------------------------------------------------------
 
-_BARE_URL_LINE = re.compile(r"^(\s*(?:<p>)?\s*)(https?://[^\s<>\"]+)(\s*(?:</p>)?\s*)$", re.M)
-_IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>.*?</iframe>", re.S | re.I)
-_DANGEROUS = re.compile(r"<(script|object|embed|applet|form)\b", re.I)
+_BARE_URL_LINE = re.compile(r"^(\s*(?:<p>)?\s*)(https?://[^\s<>\"]+)(\s*(?:</p>)?\s*)$", re.MULTILINE)
+_IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>.*?</iframe>", re.DOTALL | re.IGNORECASE)
+_DANGEROUS = re.compile(r"<(script|object|embed|applet|form)\b", re.IGNORECASE)
 _BLOCK_LEVEL = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "figure", "blockquote",
     "pre", "hr",
@@ -343,4 +344,4 @@ def wordpress_to_body(content: str, *, post_id: str = "0",
     content = _autoembed(content)
     if not blocks:
         content = wpautop(content)
-    return markdown_safe_layout(sanitise(content))
+    return markdown_safe_layout(re.sub(r"<p>\s*</p>", "", sanitise(content)))

@@ -11,11 +11,9 @@ import of the same file updates what changed, skips what did not, and duplicates
 
 import hashlib
 import json
-import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
@@ -24,7 +22,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from masthead.newsroom.models import (
-    LANGUAGE_NAMES, RESERVED_PAGE_SLUGS, Article, Author, Page, Revision, Section, Tag,
+    LANGUAGE_NAMES,
+    RESERVED_PAGE_SLUGS,
+    Article,
+    Author,
+    Page,
+    Revision,
+    Section,
+    Tag,
     unique_slug,
 )
 
@@ -204,7 +209,7 @@ class WxrImporter:
         if local is None:
             return None
         if self.scan.utc_offset is not None:
-            return (local - self.scan.utc_offset).replace(tzinfo=dt_timezone.utc)
+            return (local - self.scan.utc_offset).replace(tzinfo=UTC)
         return timezone.make_aware(local)
 
     def _where(self, item: WxrItem) -> str:

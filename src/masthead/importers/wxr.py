@@ -12,7 +12,7 @@ A file that is not XML, not a WordPress export, or cut short raises WxrError nam
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from lxml import etree
 
@@ -129,7 +129,7 @@ def parse_wp_datetime(value: str) -> datetime | None:
 
 def _gmt(value: str) -> datetime | None:
     parsed = parse_wp_datetime(value)
-    return parsed.replace(tzinfo=timezone.utc) if parsed else None
+    return parsed.replace(tzinfo=UTC) if parsed else None
 
 
 def _text(element) -> str:

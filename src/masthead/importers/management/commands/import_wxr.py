@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from masthead.importers.importer import WxrImporter, scan
-from masthead.importers.media import download_media
 from masthead.importers.reporting import print_summary, progress_bar
 from masthead.importers.wxr import WxrError
 

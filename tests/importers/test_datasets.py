@@ -1,0 +1,166 @@
+"""Import the real WordPress exports in shared/datasets/wordpress and check what arrived against
+what each file holds (counted here with lxml, independently of the importer), and against the
+figures the datasets README publishes."""
+
+from collections import Counter
+
+import pytest
+from lxml import etree
+
+from masthead.comments.models import Comment
+from masthead.importers.models import LegacyURL, WordPressObject
+from masthead.newsroom.models import Article, Author, Page, Section, Tag
+
+from .conftest import BLOCKS, DATASET_FILES, PREVIEW, THEME_UNIT
+
+IMPORTED_STATUSES = {"publish", "future", "draft", "pending", "private"}
+
+
+class Expected:
+    """What a WXR file contains, read with plain lxml."""
+
+    def __init__(self, path):
+        root = etree.parse(str(path)).getroot()
+        wp = next(uri for uri in root.nsmap.values() if "wordpress.org/export" in uri
+                  and not uri.endswith("excerpt/"))
+        dc = "http://purl.org/dc/elements/1.1/"
+        t = lambda el, name: (el.findtext(f"{{{wp}}}{name}") or "").strip()  # noqa: E731
+        channel = root.find("channel")
+        self.items = channel.findall("item")
+        self.posts = [i for i in self.items if t(i, "post_type") == "post"
+                      and t(i, "status") in IMPORTED_STATUSES]
+        self.pages = [i for i in self.items if t(i, "post_type") == "page"
+                      and t(i, "status") in IMPORTED_STATUSES]
+        self.statuses = Counter(t(i, "status") for i in self.posts)
+        self.protected = [i for i in self.posts if t(i, "post_password")]
+        self.post_comments = [c for i in self.posts for c in i.findall(f"{{{wp}}}comment")]
+        self.all_comments = [c for i in self.items for c in i.findall(f"{{{wp}}}comment")]
+        self.comment_statuses = Counter(t(c, "comment_approved") for c in self.post_comments)
+        self.replies = [(t(c, "comment_id"), t(c, "comment_parent")) for c in self.post_comments
+                        if t(c, "comment_parent") not in {"", "0"}]
+        declared_categories = {t(c, "category_nicename")
+                               for c in channel.findall(f"{{{wp}}}category")}
+        declared_tags = {t(c, "tag_slug") for c in channel.findall(f"{{{wp}}}tag")}
+        self.declared_categories, self.declared_tags = declared_categories, declared_tags
+        used = lambda domain, items: {  # noqa: E731
+            c.get("nicename") or (c.text or "").strip() for i in items
+            for c in i.findall("category") if (c.get("domain") or "category") == domain
+        }
+        # A post's section is its first category: the sections are the declared categories
+        # plus those first categories the file never declared.
+        first_categories = set()
+        for item in self.posts:
+            cats = [c for c in item.findall("category")
+                    if (c.get("domain") or "category") == "category"]
+            if cats:
+                first_categories.add(cats[0].get("nicename") or (cats[0].text or "").strip())
+        self.sections = declared_categories | first_categories
+        self.tags = declared_tags | used("post_tag", self.posts)
+        self.declared_authors = {t(a, "author_login") for a in channel.findall(f"{{{wp}}}author")}
+        creators = {(i.findtext(f"{{{dc}}}creator") or "").strip().strip("<>")
+                    for i in self.posts + self.pages}
+        self.authors = self.declared_authors | (creators - {""})
+
+
+@pytest.fixture(scope="module")
+def expected():
+    return {path.name: Expected(path) for path in DATASET_FILES}
+
+
+def test_readme_figures_for_the_theme_unit_test_data(expected):
+    e = expected[THEME_UNIT.name]
+    assert len(e.declared_authors) == 2
+    assert len(e.declared_categories) == 68
+    assert len(e.declared_tags) == 110
+    assert e.statuses == {"publish": 56, "future": 1, "draft": 1}
+    assert len(e.pages) == 21
+    assert len(e.all_comments) == 33
+    assert Counter(c.findtext("{https://wordpress.org/export/1.2/}comment_approved")
+                   for c in e.all_comments) == {"1": 30, "0": 3}
+    blocks = expected[BLOCKS.name]
+    assert (len(blocks.posts), len(blocks.pages), len(blocks.all_comments)) == (61, 1, 2)
+    preview = expected[PREVIEW.name]
+    assert (len(preview.posts), len(preview.all_comments)) == (7, 2)
+
+
+@pytest.mark.parametrize("path", DATASET_FILES, ids=lambda p: p.name)
+def test_counts_match_the_file(path, expected, run_import):
+    e = expected[path.name]
+    # Other apps may seed content (a privacy policy page, say): count what the import added.
+    pages_before = Page.objects.count()
+    assert not Article.objects.exists() and not Comment.objects.exists()
+    summary = run_import(path)
+
+    assert Article.objects.count() == len(e.posts)
+    published = e.statuses["publish"] - len([i for i in e.protected])
+    assert Article.objects.filter(status=Article.Status.PUBLISHED).count() == published
+    assert Article.objects.filter(status=Article.Status.SCHEDULED).count() == e.statuses["future"]
+    assert Page.objects.count() - pages_before == len(e.pages)
+    assert Comment.objects.count() == len(e.post_comments)
+    # Comments on pages have nowhere to go in Masthead: they are counted as skipped, not lost
+    # silently.
+    skipped = summary.counts["comment"]["skipped"]
+    assert Comment.objects.count() + skipped == len(e.all_comments)
+    statuses = Counter(Comment.objects.values_list("status", flat=True))
+    assert statuses[Comment.Status.APPROVED] == e.comment_statuses["1"]
+    assert statuses[Comment.Status.PENDING] == e.comment_statuses["0"]
+    assert Section.objects.count() == len(e.sections)
+    assert WordPressObject.objects.filter(kind="tag").count() == len(e.tags)
+    assert len(e.declared_tags) <= Tag.objects.count() <= len(e.tags)
+    assert Author.objects.count() == len(e.authors)
+    assert set(Author.objects.values_list("user__username", flat=True)) == e.authors
+    assert summary.total("created") > 0
+
+
+def test_theme_unit_test_details(run_import):
+    run_import(THEME_UNIT)
+    # Password-protected text stays private: imported as a draft.
+    protected = Article.objects.get(title__startswith="Template: Password Protected")
+    assert protected.status == Article.Status.DRAFT
+    scheduled = Article.objects.get(status=Article.Status.SCHEDULED)
+    assert scheduled.published_at.isoformat() == "2030-01-01T19:00:18+00:00"  # the GMT column
+    # HTML in a title is taken out; the words stay.
+    assert Article.objects.filter(title="Markup: Title With Markup").exists()
+    # Sections nest one level: a grandchild category hangs under its top-level ancestor.
+    grandchild = Section.objects.get(slug="grandchild-category")
+    assert grandchild.parent.slug == "parent-category" and grandchild.parent.parent_id is None
+    assert Section.objects.get(slug="child-category-03").parent.slug == "parent-category"
+    # Sticky posts lead.
+    assert Article.objects.filter(importance=5).exists()
+    # The bodies render (tables, figures and captions survive the sanitiser).
+    for slug in ("markup-html-tags-and-formatting", "blocks-formatting"):
+        html = Article.objects.get(slug=slug).body_html
+        assert "<table>" in html and "<td>" in html
+    caption = Article.objects.get(slug="markup-image-alignment")
+    assert "<figure" in caption.body_html and "<figcaption" in caption.body_html
+    assert "[caption" not in caption.body_html
+    # Featured images are recorded by their original URL.
+    assert Article.objects.exclude(featured_image_url="").filter(
+        featured_image_url__startswith="https://").exists()
+
+
+def test_comment_threading(expected, run_import):
+    e = expected[THEME_UNIT.name]
+    assert e.replies, "the theme unit test data has threaded comments"
+    run_import(THEME_UNIT)
+    for wp_id, parent_wp_id in e.replies:
+        comment = Comment.objects.select_related("parent").get(import_ref__endswith=f":{wp_id}")
+        assert comment.parent is not None
+        assert comment.parent.import_ref.endswith(f":{parent_wp_id}")
+        assert comment.parent.article_id == comment.article_id
+    assert Comment.objects.filter(parent__parent__isnull=False).exists(), "deeper than one level"
+
+
+def test_block_content_is_clean(run_import):
+    run_import(BLOCKS)
+    for body in Article.objects.values_list("body", flat=True):
+        assert "<!-- wp:" not in body
+        assert "<script" not in body.lower()
+    gallery = Article.objects.filter(body_html__contains="Gallery caption").first()
+    assert gallery is not None and "<figure" in gallery.body_html
+
+
+def test_legacy_urls_are_recorded(run_import):
+    run_import(THEME_UNIT)
+    assert LegacyURL.objects.filter(path="/category/parent-category/child-category-03").exists()
+    assert LegacyURL.objects.filter(target_kind="page").exists()
