@@ -220,3 +220,18 @@ MASTHEAD_SEARCH_RANK_WINDOW = max(100, _env_int("MASTHEAD_SEARCH_RANK_WINDOW", 5
 MASTHEAD_SEARCH_PAGE_SIZE = 10
 MASTHEAD_API_PAGE_SIZE = 20
 MASTHEAD_API_MAX_PAGE_SIZE = 100
+
+# -- Related articles (masthead.related): "You may also like" and the "See also" line ---------
+# How many articles the block shows.
+MASTHEAD_RELATED_COUNT = max(1, int(os.environ.get("MASTHEAD_RELATED_COUNT", "6")))
+# The See also line goes after this top-level paragraph (0 turns it off site-wide) ...
+MASTHEAD_RELATED_SEE_ALSO_AFTER = int(os.environ.get("MASTHEAD_RELATED_SEE_ALSO_AFTER", "2"))
+# ... of bodies with at least this many top-level paragraphs (shorter ones get none).
+MASTHEAD_RELATED_SEE_ALSO_MIN_PARAGRAPHS = int(
+    os.environ.get("MASTHEAD_RELATED_SEE_ALSO_MIN_PARAGRAPHS", "4"))
+# Archives up to this size refit the index on a save when they have doubled since the last fit;
+# larger ones are built with `masthead rebuild_related`.
+MASTHEAD_RELATED_AUTO_BUILD_MAX = int(os.environ.get("MASTHEAD_RELATED_AUTO_BUILD_MAX", "5000"))
+# "auto" uses the sentence-embedding plug-in when it is installed (pip install masthead[semantic]);
+# "off" keeps to the text method.
+MASTHEAD_RELATED_SEMANTIC = os.environ.get("MASTHEAD_RELATED_SEMANTIC", "auto").strip().lower()

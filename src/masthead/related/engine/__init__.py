@@ -1,0 +1,10 @@
+"""The relatedness engine: plain Python (numpy, scipy, scikit-learn), no Django.
+
+    text        what an article says, as one string, and how that string is cut into terms
+    textmodel   the fitted model (IDF, LSA projection) that turns texts into vectors
+    neighbours  the in-memory index of vectors, scoring, and the ranked related lists
+    semantic    the optional sentence-embedding plug-in
+
+The Django glue (`masthead.related.store`) keeps the model and the vectors in the database and
+feeds this package plain values.
+"""

@@ -1,0 +1,309 @@
+"""The in-memory vector index and the ranked related lists it produces.
+
+Score of a candidate C for an article A:
+    similarity(A, C) = w * cos(LSA_A, LSA_C) + (1 - w) * cos(signature_A, signature_C)
+    score = similarity * freshness(C),  freshness = 1 - R + R * exp(-age_in_days / 365)
+with R = 0.1: among equally related articles the recent ones win, but a clearly better old one
+still beats a fresh weak one.
+
+Translations form a group (the original and its translations). An article is never related to its
+own group; its list is made from the lists of every member of the group (so an English original
+lends its neighbours to its Chinese translation); and each related group is shown through the
+member in the reader's language when there is one.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from .textmodel import N_FEATURES
+
+RECENCY_SHARE = 0.1
+RECENCY_DAYS = 365.0
+EXACT_LIMIT = 20_000  # above this many articles the full build searches clusters, not everything
+CANDIDATES_PER_ROW = 4  # times the list length: room for group members and exclusions
+
+
+def freshness(published: np.ndarray, now: float) -> np.ndarray:
+    age_days = np.maximum(0.0, now - published) / 86400.0
+    return (1.0 - RECENCY_SHARE + RECENCY_SHARE * np.exp(-age_days / RECENCY_DAYS)).astype(
+        np.float32)
+
+
+@dataclass
+class Member:
+    """What the index knows about one article besides its vectors."""
+
+    article_id: int
+    group: int  # the original's id for a translation, else its own
+    language: str
+    published: float  # release time, seconds since the epoch
+    active: bool = True  # published or scheduled: may appear in lists
+
+
+@dataclass
+class Ranked:
+    article_id: int
+    score: float
+
+
+@dataclass
+class Query:
+    """One article to make a list for: its vectors and whom never to show."""
+
+    article_id: int
+    excluded: set = field(default_factory=set)
+
+
+class VectorIndex:
+    def __init__(self, dims: int, dense_weight: float):
+        self.dims = dims
+        self.dense_weight = dense_weight
+        self.n = 0
+        self._cap = 0
+        self.dense = np.zeros((0, dims), np.float32)
+        self.ids = np.zeros(0, np.int64)
+        self.group = np.zeros(0, np.int64)
+        self.published = np.zeros(0, np.float64)
+        self.active = np.zeros(0, bool)
+        self.threshold = np.zeros(0, np.float32)
+        self.language: list[str] = []
+        self.row_of: dict[int, int] = {}
+        self.members_of: dict[int, set[int]] = defaultdict(set)  # group -> rows
+        self._signatures: list[tuple[np.ndarray, np.ndarray]] = []
+        self._csr = None  # signatures of rows [0, _csr_rows) as one matrix, rebuilt lazily
+        self._csr_rows = 0
+        self._stale: set[int] = set()  # rows whose signature changed since _csr was built
+
+    # -- filling ------------------------------------------------------------------------------
+    def _grow(self, need: int) -> None:
+        if need <= self._cap:
+            return
+        cap = max(need, 2 * self._cap, 1024)
+        for name in ("dense", "ids", "group", "published", "active", "threshold"):
+            old = getattr(self, name)
+            new = np.zeros((cap, *old.shape[1:]), old.dtype)
+            new[: self.n] = old[: self.n]
+            setattr(self, name, new)
+        self._cap = cap
+
+    def put(self, member: Member, dense: np.ndarray, sig_idx: np.ndarray, sig_val: np.ndarray,
+            threshold: float = -math.inf) -> int:
+        """Add or replace one article's row; returns the row."""
+        row = self.row_of.get(member.article_id)
+        if row is None:
+            self._grow(self.n + 1)
+            row = self.n
+            self.n += 1
+            self.row_of[member.article_id] = row
+            self.language.append(member.language)
+            self._signatures.append((sig_idx, sig_val))
+        else:
+            self.members_of[int(self.group[row])].discard(row)
+            self.language[row] = member.language
+            self._signatures[row] = (sig_idx, sig_val)
+            self._stale.add(row)
+        self.ids[row] = member.article_id
+        self.group[row] = member.group
+        self.published[row] = member.published
+        self.active[row] = member.active
+        self.threshold[row] = threshold
+        if self.dims:
+            self.dense[row] = dense
+        if member.active:
+            self.members_of[member.group].add(row)
+        return row
+
+    def deactivate(self, article_id: int) -> None:
+        row = self.row_of.get(article_id)
+        if row is not None:
+            self.active[row] = False
+            self.members_of[int(self.group[row])].discard(row)
+
+    def signatures(self) -> sp.csr_matrix:
+        """All rows' signatures as one matrix (rows changed since the last build are stale)."""
+        if self._csr is None or self._csr_rows != self.n or len(self._stale) > 256:
+            lengths = np.fromiter((len(i) for i, _ in self._signatures), np.int64, self.n)
+            indptr = np.zeros(self.n + 1, np.int64)
+            np.cumsum(lengths, out=indptr[1:])
+            indices = (np.concatenate([i for i, _ in self._signatures]) if self.n
+                       else np.zeros(0, np.int32))
+            data = (np.concatenate([v for _, v in self._signatures]) if self.n
+                    else np.zeros(0, np.float32))
+            self._csr = sp.csr_matrix((data, indices, indptr), shape=(self.n, N_FEATURES))
+            self._csr_rows = self.n
+            self._stale = set()
+        return self._csr
+
+    # -- scoring ------------------------------------------------------------------------------
+    def similarity_to_row(self, row: int) -> np.ndarray:
+        """Similarity of every row to `row` (no freshness, no masking)."""
+        sims = np.zeros(self.n, np.float32)
+        if self.dims and self.dense_weight:
+            sims += self.dense_weight * (self.dense[: self.n] @ self.dense[row])
+        idx, val = self._signatures[row]
+        if len(idx):
+            query = sp.csr_matrix((val, idx, [0, len(idx)]), shape=(1, N_FEATURES))
+            csr = self.signatures()
+            sparse = np.asarray((csr @ query.T).todense()).ravel()
+            for stale in self._stale:
+                s_idx, s_val = self._signatures[stale]
+                sparse[stale] = _sparse_dot(s_idx, s_val, idx, val)
+            sims += (1.0 - self.dense_weight) * sparse
+        return sims
+
+    def ranked_list(self, query: Query, size: int, now: float) -> list[Ranked]:
+        """The `size` best related articles for one article, made from its whole group."""
+        row = self.row_of[query.article_id]
+        group = int(self.group[row])
+        rows = {row} | self.members_of.get(group, set())
+        fresh = freshness(self.published[: self.n], now)
+        best: dict[int, float] = {}
+        want = size * CANDIDATES_PER_ROW
+        for member_row in rows:
+            scores = self.similarity_to_row(member_row) * fresh
+            for cand, score in _top(scores, self._eligible(group), want):
+                if score > best.get(cand, -math.inf):
+                    best[cand] = score
+        return self.assemble(query, best, size, now)
+
+    def _eligible(self, group: int) -> np.ndarray:
+        ok = self.active[: self.n].copy()
+        ok[list(self.members_of.get(group, ()))] = False
+        ok[self.group[: self.n] == group] = False
+        return ok
+
+    def assemble(self, query: Query, scores: dict[int, float], size: int,
+                 now: float) -> list[Ranked]:
+        """Collapse candidate rows to one per translation group, in the reader's language."""
+        row = self.row_of[query.article_id]
+        own_group, language = int(self.group[row]), self.language[row]
+        by_group: dict[int, float] = {}
+        for cand, score in scores.items():
+            g = int(self.group[cand])
+            if g == own_group or not self.active[cand]:
+                continue
+            if score > by_group.get(g, -math.inf):
+                by_group[g] = score
+        out = []
+        for g, score in sorted(by_group.items(), key=lambda kv: -kv[1]):
+            shown = self._representative(g, language, query.excluded, now, scores)
+            if shown is not None:
+                out.append(Ranked(int(self.ids[shown]), float(score)))
+                if len(out) == size:
+                    break
+        return out
+
+    def _representative(self, group: int, language: str, excluded: set, now: float,
+                        scores: dict[int, float]) -> int | None:
+        rows = [r for r in self.members_of.get(group, ()) if int(self.ids[r]) not in excluded]
+        if not rows:
+            return None
+        released = [r for r in rows if self.published[r] <= now] or rows
+        for r in released:
+            if self.language[r] == language:
+                return r
+        for r in released:
+            if int(self.ids[r]) == group:
+                return r
+        return max(released, key=lambda r: scores.get(r, -math.inf))
+
+    # -- everything at once -------------------------------------------------------------------
+    def all_lists(self, size: int, now: float, excluded: dict[int, set], progress=None,
+                  block: int = 512) -> dict[int, list[Ranked]]:
+        """Every active article's list: exact search for small archives, clustered above."""
+        rows = np.flatnonzero(self.active[: self.n])
+        want = size * CANDIDATES_PER_ROW
+        fresh = freshness(self.published[: self.n], now)
+        top: dict[int, dict[int, float]] = {}
+        csr = self.signatures()
+        csr_t = csr.T.tocsr()
+        if len(rows) <= EXACT_LIMIT or not self.dims:
+            plan = [(rows[i:i + block], rows) for i in range(0, len(rows), block)]
+        else:
+            plan = list(_cluster_plan(self.dense, rows, block))
+        done = 0
+        for query_rows, cand_rows in plan:
+            scores = np.zeros((len(query_rows), len(cand_rows)), np.float32)
+            if self.dims and self.dense_weight:
+                scores += self.dense_weight * (self.dense[query_rows] @ self.dense[cand_rows].T)
+            sparse = (csr[query_rows] @ csr_t)[:, cand_rows]
+            scores += (1.0 - self.dense_weight) * sparse.toarray()
+            scores *= fresh[cand_rows]
+            same = self.group[query_rows][:, None] == self.group[cand_rows][None, :]
+            scores[same] = -np.inf
+            k = min(want, len(cand_rows))
+            if k:
+                part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+                for i, qrow in enumerate(query_rows):
+                    cols = part[i]
+                    top[int(qrow)] = {int(cand_rows[c]): float(scores[i, c]) for c in cols
+                                      if scores[i, c] > 0}
+            done += len(query_rows)
+            if progress:
+                progress(done, len(rows))
+        lists = {}
+        for row in rows:
+            article_id = int(self.ids[row])
+            group_rows = self.members_of.get(int(self.group[row]), {row}) | {int(row)}
+            merged: dict[int, float] = {}
+            for member_row in group_rows:
+                for cand, score in top.get(int(member_row), {}).items():
+                    if score > merged.get(cand, -math.inf):
+                        merged[cand] = score
+            query = Query(article_id, excluded.get(article_id, set()))
+            lists[article_id] = self.assemble(query, merged, size, now)
+        return lists
+
+    # -- who else should now list an article -----------------------------------------------------
+    def lists_to_enter(self, article_id: int, now: float, limit: int = 200) -> list[Ranked]:
+        """Articles whose stored list this article now beats (score above their threshold)."""
+        row = self.row_of[article_id]
+        scores = self.similarity_to_row(row) * freshness(self.published[row: row + 1], now)[0]
+        ok = self._eligible(int(self.group[row])) & (scores > self.threshold[: self.n])
+        hits = np.flatnonzero(ok)
+        if len(hits) > limit:
+            hits = hits[np.argsort(-scores[hits])[:limit]]
+        return [Ranked(int(self.ids[r]), float(scores[r])) for r in hits]
+
+    def score_between(self, article_id: int, other_ids: list[int], now: float) -> dict[int, float]:
+        """Score of `article_id` as a candidate in each of `other_ids`' lists."""
+        row = self.row_of[article_id]
+        sims = self.similarity_to_row(row) * freshness(self.published[row: row + 1], now)[0]
+        return {o: float(sims[self.row_of[o]]) for o in other_ids if o in self.row_of}
+
+
+def _sparse_dot(ai, av, bi, bv) -> float:
+    common, ia, ib = np.intersect1d(ai, bi, assume_unique=True, return_indices=True)
+    return float(np.dot(av[ia], bv[ib])) if len(common) else 0.0
+
+
+def _top(scores: np.ndarray, eligible: np.ndarray, k: int):
+    scores = np.where(eligible, scores, -np.inf)
+    k = min(k, int(eligible.sum()))
+    if k <= 0:
+        return []
+    part = np.argpartition(-scores, k - 1)[:k]
+    return [(int(r), float(scores[r])) for r in part if scores[r] > 0]
+
+
+def _cluster_plan(dense: np.ndarray, rows: np.ndarray, block: int, probes: int = 8):
+    """Blocks of (query rows, candidate rows) for a large archive: articles are clustered on
+    their LSA vectors and each cluster is searched against its `probes` nearest clusters."""
+    from sklearn.cluster import MiniBatchKMeans
+
+    n_clusters = int(min(1024, max(16, math.sqrt(len(rows)))))
+    kmeans = MiniBatchKMeans(n_clusters=n_clusters, batch_size=4096, n_init=1, random_state=0)
+    labels = kmeans.fit_predict(dense[rows])
+    centres = kmeans.cluster_centers_.astype(np.float32)
+    near = np.argsort(-(centres @ centres.T), axis=1)[:, :probes]
+    members = [rows[labels == c] for c in range(n_clusters)]
+    for c in range(n_clusters):
+        if not len(members[c]):
+            continue
+        cands = np.concatenate([members[o] for o in near[c]])
+        for i in range(0, len(members[c]), block):
+            yield members[c][i:i + block], cands

@@ -1,0 +1,449 @@
+"""Keeping the stored related lists current: the Django side of the engine.
+
+Writers (an editor's save, the rebuild command) call `update_articles` or `rebuild`; readers never
+come here. Every writer locks the one `IndexState` row, so several server processes take turns;
+each keeps an in-memory copy of the vectors (the engine's `VectorIndex`) and, before using it,
+fetches only the vector rows whose `seq` is newer than its copy, so all copies stay exact.
+"""
+
+import logging
+import threading
+from datetime import UTC, datetime
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from masthead.newsroom.models import Article
+
+from .engine.neighbours import Member, Query, Ranked, VectorIndex
+from .engine.text import document_text
+from .engine.textmodel import TextModel, count_terms, pack_signature, unpack_signature
+from .models import (
+    ArticleVector,
+    IndexState,
+    RelatedChoice,
+    RelatedLink,
+    RelatedPin,
+    TextModelBlob,
+)
+
+log = logging.getLogger(__name__)
+
+LIVE_STATUSES = [Article.Status.PUBLISHED, Article.Status.SCHEDULED]
+SPARE = 6  # stored beyond what is shown: scheduled or unpublished entries leave room
+BATCH = 2000
+
+
+def shown_count() -> int:
+    return max(1, settings.MASTHEAD_RELATED_COUNT)
+
+
+def stored_count() -> int:
+    return shown_count() + SPARE
+
+
+def indexable_articles():
+    """Articles that may appear in lists: published, or scheduled (shown once released)."""
+    return Article.objects.filter(status__in=LIVE_STATUSES, published_at__isnull=False)
+
+
+# -- reading article text ---------------------------------------------------------------------
+@dataclass
+class ArticleText:
+    member: Member
+    text: str
+
+
+def read_texts(article_ids=None, progress=None):
+    """Yield ArticleText batches for indexable articles (all, or those in `article_ids`)."""
+    qs = indexable_articles().order_by("pk")
+    if article_ids is not None:
+        qs = qs.filter(pk__in=list(article_ids))
+    total = qs.count() if progress else 0
+    fields = ["pk", "translation_of_id", "language", "published_at", "title", "dek", "body",
+              "section__name", "section__parent__name"]
+    done = 0
+    last = 0
+    while True:
+        rows = list(qs.filter(pk__gt=last).values_list(*fields)[:BATCH])
+        if not rows:
+            break
+        last = rows[-1][0]
+        tags: dict[int, list[str]] = {}
+        through = Article.tags.through.objects.filter(article_id__in=[r[0] for r in rows])
+        for article_id, name in through.values_list("article_id", "tag__name"):
+            tags.setdefault(article_id, []).append(name)
+        yield [_article_text(row, tags.get(row[0], ())) for row in rows]
+        done += len(rows)
+        if progress:
+            progress(done, total)
+
+
+def _article_text(row, tags) -> ArticleText:
+    pk, original, language, published, title, dek, body, section, parent = row
+    member = Member(article_id=pk, group=original or pk, language=language,
+                    published=published.timestamp())
+    text = document_text(title, dek, body, tags, " ".join(s for s in (parent, section) if s))
+    return ArticleText(member, text)
+
+
+# -- the per-process copy of the index ----------------------------------------------------------
+class _Copy:
+    def __init__(self):
+        self.generation = -1
+        self.seq = -1
+        self.model: TextModel | None = None
+        self.index: VectorIndex | None = None
+
+
+_copy = _Copy()
+_copy_lock = threading.Lock()  # threads of one process share the copy
+
+
+def _state_for_update() -> IndexState:
+    IndexState.objects.get_or_create(pk=1)
+    return IndexState.objects.select_for_update().get(pk=1)
+
+
+def _synced(state: IndexState) -> tuple[TextModel, VectorIndex]:
+    """This process's copy brought up to `state` (call with the state row locked)."""
+    if _copy.generation != state.generation:
+        blob = TextModelBlob.objects.get(generation=state.generation)
+        _copy.model = TextModel.from_bytes(blob.payload)
+        _copy.index = VectorIndex(_copy.model.dims, _copy.model.dense_weight)
+        _copy.generation, _copy.seq = state.generation, -1
+    if _copy.seq < state.seq:
+        rows = ArticleVector.objects.filter(generation=state.generation, seq__gt=_copy.seq)
+        for vec in rows.iterator(chunk_size=BATCH):
+            _put_row(_copy.index, vec)
+        _copy.seq = state.seq
+    return _copy.model, _copy.index
+
+
+def _put_row(index: VectorIndex, vec: ArticleVector) -> None:
+    idx, val = unpack_signature(vec.signature)
+    member = Member(vec.article_id, vec.group_id, vec.language,
+                    vec.published_at.timestamp() if vec.published_at else 0.0, vec.active)
+    dense = np.frombuffer(bytes(vec.dense), np.float32)
+    threshold = vec.threshold if vec.threshold is not None else -np.inf
+    index.put(member, dense, idx, val, threshold)
+    if not vec.active:
+        index.deactivate(vec.article_id)
+
+
+# -- editors' choices ---------------------------------------------------------------------------
+@dataclass
+class Choices:
+    see_also: str = RelatedChoice.SeeAlso.AUTO
+    see_also_article: int | None = None
+    excluded: frozenset = frozenset()
+    pins: tuple = ()
+
+
+def load_choices(article_ids) -> dict[int, Choices]:
+    ids = list(article_ids)
+    out: dict[int, Choices] = {}
+    excluded: dict[int, set] = {}
+    through = RelatedChoice.excluded.through.objects.filter(relatedchoice__article_id__in=ids)
+    for article_id, other in through.values_list("relatedchoice__article_id", "article_id"):
+        excluded.setdefault(article_id, set()).add(other)
+    for c in RelatedChoice.objects.filter(article_id__in=ids):
+        out[c.article_id] = Choices(c.see_also, c.see_also_article_id,
+                                    frozenset(excluded.get(c.article_id, ())))
+    pins: dict[int, list[int]] = {}
+    for article_id, pinned in RelatedPin.objects.filter(article_id__in=ids).order_by(
+            "article_id", "position", "pk").values_list("article_id", "pinned_id"):
+        pins.setdefault(article_id, []).append(pinned)
+    for article_id, pinned in pins.items():
+        current = out.setdefault(article_id, Choices())
+        current.pins = tuple(pinned)
+    return out
+
+
+# -- writing lists ------------------------------------------------------------------------------
+def _write_lists(lists: dict[int, list[Ranked]], choices: dict[int, Choices]) -> None:
+    """Replace the stored links of these articles (pins, chosen See also, computed list)."""
+    if not lists:
+        return
+    ids = list(lists)
+    RelatedLink.objects.filter(article_id__in=ids).delete()
+    rows = []
+    for article_id, ranked in lists.items():
+        choice = choices.get(article_id, Choices())
+        for rank, pinned in enumerate(choice.pins):
+            rows.append((article_id, pinned, RelatedLink.Kind.PIN, rank, 1.0, False))
+        if choice.see_also == RelatedChoice.SeeAlso.CHOSEN and choice.see_also_article:
+            rows.append((article_id, choice.see_also_article, RelatedLink.Kind.CHOSEN_SEE_ALSO,
+                         0, 1.0, True))
+        auto_ok = choice.see_also == RelatedChoice.SeeAlso.AUTO
+        for rank, entry in enumerate(ranked):
+            if entry.article_id in choice.excluded:
+                continue
+            rows.append((article_id, entry.article_id, RelatedLink.Kind.AUTO, rank,
+                         entry.score, auto_ok))
+    _insert_links(rows)
+
+
+def _insert_links(rows) -> None:
+    table = connection.ops.quote_name(RelatedLink._meta.db_table)
+    sql = (f"INSERT INTO {table} (article_id, related_id, kind, rank, score, see_also_ok) "
+           "VALUES (%s, %s, %s, %s, %s, %s)")
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 10_000):
+            cursor.executemany(sql, rows[i:i + 10_000])
+
+
+def _threshold(ranked: list[Ranked]) -> float | None:
+    return ranked[-1].score if len(ranked) >= stored_count() else None
+
+
+# -- incremental updates ------------------------------------------------------------------------
+def update_articles(article_ids, refill_ids=()) -> None:
+    """Bring the index and every affected list up to date after these articles changed.
+
+    `refill_ids`: articles whose lists lost an entry (a deleted article); they are recomputed
+    when too short."""
+    article_ids = set(article_ids)
+    with _copy_lock, transaction.atomic():
+        state = _state_for_update()
+        live_count = indexable_articles().count()
+        if _needs_refit(state, live_count):
+            _write_build(state, _compute_build())
+            return
+        if state.generation == 0:
+            return  # an archive too large to build on a save: `masthead rebuild_related`
+        model, index = _synced(state)
+        now = timezone.now().timestamp()
+        texts = {t.member.article_id: t for batch in read_texts(article_ids) for t in batch}
+        changed_vectors = []
+        for article_id in sorted(article_ids):
+            if article_id in texts:
+                t = texts[article_id]
+                vectors = model.transform(count_terms([t.text]))
+                row = index.put(t.member, vectors.dense[0], *_signature_arrays(vectors, 0))
+                changed_vectors.append((article_id, vectors, row))
+            elif article_id in index.row_of:
+                index.deactivate(article_id)
+
+        recompute: set[int] = set()
+        merges: dict[int, dict[int, float]] = {}
+        for article_id, _vectors, row in changed_vectors:
+            group = int(index.group[row])
+            recompute |= {int(index.ids[r]) for r in index.members_of.get(group, ())}
+            recompute.add(article_id)
+            for entry in index.lists_to_enter(article_id, now):
+                merges.setdefault(entry.article_id, {})[article_id] = entry.score
+        # Lists that hold a changed article: its score there changes, or it leaves them.
+        holders = RelatedLink.objects.filter(
+            related_id__in=article_ids, kind=RelatedLink.Kind.AUTO
+        ).values_list("article_id", "related_id")
+        for holder, related in holders:
+            merges.setdefault(holder, {})
+            if related in texts:
+                merges[holder][related] = index.score_between(related, [holder], now).get(
+                    holder, 0.0)
+            else:
+                merges[holder][related] = None
+        # Articles that are no longer indexable keep no list of their own.
+        gone = article_ids - set(texts)
+        RelatedLink.objects.filter(article_id__in=gone).delete()
+        # A draft's choices changed, or a live article's: its own list is redone anyway.
+        recompute |= {a for a in set(refill_ids) if a in index.row_of
+                      and index.active[index.row_of[a]]}
+        for a in list(merges):
+            if a in gone or a not in index.row_of or not index.active[index.row_of[a]]:
+                merges.pop(a)
+
+        all_ids = recompute | set(merges)
+        choices = load_choices(all_ids)
+        lists: dict[int, list[Ranked]] = {}
+        existing = _stored_auto(set(merges) - recompute)
+        for a in set(merges) - recompute:
+            scores = dict(existing.get(a, {}))
+            for related, score in merges[a].items():
+                if score is None:
+                    scores.pop(related, None)
+                else:
+                    scores[related] = score
+            by_row = {index.row_of[r]: s for r, s in scores.items() if r in index.row_of}
+            excluded = set(choices.get(a, Choices()).excluded)
+            ranked = index.assemble(Query(a, excluded), by_row, stored_count(), now)
+            if len(ranked) <= shown_count() and index.active[: index.n].sum() > len(ranked) + 1:
+                recompute.add(a)  # lost too many: search afresh
+            else:
+                lists[a] = ranked
+        for a in recompute:
+            excluded = set(choices.get(a, Choices()).excluded)
+            lists[a] = index.ranked_list(Query(a, excluded), stored_count(), now)
+        _write_lists(lists, choices)
+        _save_vectors(state, index, changed_vectors, gone, lists)
+
+
+def _signature_arrays(vectors, row):
+    sig = vectors.signature
+    lo, hi = sig.indptr[row], sig.indptr[row + 1]
+    return sig.indices[lo:hi].astype(np.int32), sig.data[lo:hi].astype(np.float32)
+
+
+def _stored_auto(article_ids) -> dict[int, dict[int, float]]:
+    out: dict[int, dict[int, float]] = {}
+    rows = RelatedLink.objects.filter(article_id__in=list(article_ids), kind=RelatedLink.Kind.AUTO)
+    for article_id, related, score in rows.values_list("article_id", "related_id", "score"):
+        out.setdefault(article_id, {})[related] = score
+    return out
+
+
+def _save_vectors(state, index, changed_vectors, gone, lists) -> None:
+    """Write changed vector rows and thresholds, each with a new `seq` so other processes see it."""
+    seq = state.seq
+    gen = state.generation
+    for article_id, vectors, row in changed_vectors:
+        seq += 1
+        t = lists.get(article_id)
+        threshold = _threshold(t) if t is not None else None
+        index.threshold[row] = threshold if threshold is not None else -np.inf
+        ArticleVector.objects.update_or_create(
+            generation=gen, article_id=article_id,
+            defaults=_vector_fields(index, row, vectors, 0, threshold, seq),
+        )
+    for article_id in gone:
+        seq += 1
+        ArticleVector.objects.filter(generation=gen, article_id=article_id).update(
+            active=False, seq=seq)
+    changed = {a for a, _, _ in changed_vectors}
+    for article_id, ranked in lists.items():
+        if article_id in changed:
+            continue
+        threshold = _threshold(ranked)
+        row = index.row_of[article_id]
+        index.threshold[row] = threshold if threshold is not None else -np.inf
+        seq += 1
+        ArticleVector.objects.filter(generation=gen, article_id=article_id).update(
+            threshold=threshold, seq=seq)
+    state.seq = seq
+    state.save(update_fields=["seq"])
+    _copy.seq = seq
+
+
+def _vector_fields(index, row, vectors, vrow, threshold, seq) -> dict:
+    published = index.published[row]
+    return {
+        "group_id": int(index.group[row]),
+        "language": index.language[row],
+        "published_at": datetime.fromtimestamp(published, tz=UTC),
+        "active": bool(index.active[row]),
+        "dense": vectors.dense[vrow].astype(np.float32).tobytes(),
+        "signature": pack_signature(vectors.signature, vrow),
+        "threshold": threshold,
+        "seq": seq,
+    }
+
+
+def _needs_refit(state: IndexState, live_count: int) -> bool:
+    """Small archives refit on a save whenever they have doubled since the last fit: IDF from a
+    handful of articles says little. Large ones wait for `masthead rebuild_related`."""
+    if live_count > settings.MASTHEAD_RELATED_AUTO_BUILD_MAX:
+        if state.generation == 0:
+            log.warning("related articles: no index yet; run `masthead rebuild_related`")
+        return False
+    if state.generation == 0:
+        return True
+    fitted = TextModelBlob.objects.filter(generation=state.generation).values_list(
+        "n_docs", flat=True).first() or 0
+    return live_count >= 2 * max(fitted, 1)
+
+
+# -- the full build -----------------------------------------------------------------------------
+@dataclass
+class Build:
+    members: list
+    model: TextModel
+    vectors: object
+    index: VectorIndex
+    lists: dict
+    choices: dict
+    started: object
+
+
+def rebuild(progress=None) -> dict:
+    """Refit the model and recompute every list. Returns figures about the build.
+
+    The work is done without holding the index lock; only writing the result takes it, and
+    articles saved meanwhile are then updated again on top. `progress(stage, done, total)` is
+    told how far each stage has come."""
+    build = _compute_build(progress)
+    with _copy_lock, transaction.atomic():
+        _write_build(_state_for_update(), build, progress)
+    saved_meanwhile = set(Article.objects.filter(modified_at__gte=build.started).values_list(
+        "pk", flat=True))
+    if saved_meanwhile:
+        update_articles(saved_meanwhile)
+    return {"articles": len(build.members), "dims": build.model.dims}
+
+
+def _compute_build(progress=None) -> Build:
+    import scipy.sparse as sp
+
+    def tell(stage):
+        return (lambda done, total: progress(stage, done, total)) if progress else None
+
+    started = timezone.now()
+    members, count_blocks = [], []
+    for batch in read_texts(progress=tell("reading")):
+        members.extend(t.member for t in batch)
+        count_blocks.append(count_terms(t.text for t in batch))
+    counts = sp.vstack(count_blocks, format="csr") if count_blocks else count_terms([])
+    del count_blocks
+    if progress:
+        progress("fitting", 0, 1)
+    model = TextModel.fit(counts)
+    vectors = model.transform(counts)
+    del counts
+    if progress:
+        progress("fitting", 1, 1)
+    index = VectorIndex(model.dims, model.dense_weight)
+    for i, member in enumerate(members):
+        index.put(member, vectors.dense[i], *_signature_arrays(vectors, i))
+    choices = load_choices([m.article_id for m in members]) if members else {}
+    excluded = {a: set(c.excluded) for a, c in choices.items()}
+    lists = index.all_lists(stored_count(), started.timestamp(), excluded,
+                            progress=tell("relating"))
+    return Build(members, model, vectors, index, lists, choices, started)
+
+
+def _write_build(state: IndexState, build: Build, progress=None) -> None:
+    members, index, lists = build.members, build.index, build.lists
+    generation = state.generation + 1
+    TextModelBlob.objects.create(generation=generation, n_docs=len(members),
+                                 payload=build.model.to_bytes())
+    seq = state.seq
+    total = 2 * len(members)
+    vector_rows = []
+    for i, member in enumerate(members):
+        seq += 1
+        threshold = _threshold(lists.get(member.article_id, []))
+        index.threshold[i] = threshold if threshold is not None else -np.inf
+        vector_rows.append(ArticleVector(
+            generation=generation, article_id=member.article_id,
+            **_vector_fields(index, i, build.vectors, i, threshold, seq)))
+        if len(vector_rows) == BATCH or i == len(members) - 1:
+            ArticleVector.objects.bulk_create(vector_rows)
+            vector_rows = []
+            if progress:
+                progress("writing", i + 1, total)
+    RelatedLink.objects.all().delete()
+    items = list(lists.items())
+    for i in range(0, len(items), BATCH):
+        _write_lists(dict(items[i:i + BATCH]), build.choices)
+        if progress:
+            progress("writing", len(members) + min(i + BATCH, len(items)), total)
+    ArticleVector.objects.filter(~Q(generation=generation)).delete()
+    TextModelBlob.objects.filter(~Q(generation=generation)).delete()
+    state.generation, state.seq = generation, seq
+    state.save(update_fields=["generation", "seq"])
+    _copy.model, _copy.index = build.model, index
+    _copy.generation, _copy.seq = generation, seq
