@@ -183,8 +183,10 @@ class _Rewriter(HTMLParser):
         if self.in_script:
             for host in _URL_IN_SCRIPT.findall(data):
                 self._hosts.setdefault(host.lower(), None)
-            # The script is inert text now, but "</script" inside it would still end it early.
-            self.out.append(data.replace("</script", "<\\/script"))
+            # The script is inert text now, but "</script" inside it would still end it early,
+            # and "<!--" would make the HTML parser look for a second "</script>".
+            self.out.append(re.sub(r"</(script)", r"<\\/\1", data, flags=re.I)
+                            .replace("<!--", "<\\!--"))
             return
         if not self.open_tags and data.strip():
             self._open_template()

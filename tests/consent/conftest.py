@@ -1,0 +1,53 @@
+import pytest
+from django.core.cache import cache
+
+from masthead.consent.models import Category, Snippet
+
+SAME_ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+ANALYTICS_CODE = (
+    '<script async src="https://stats.example.net/tag.js?id=1"></script>'
+    "<script>window.statsQueue = [];</script>"
+    '<noscript><img src="https://stats.example.net/pixel.gif"></noscript>'
+)
+VIDEO_CODE = '<iframe src="https://video.example.com/embed/42" title="Harbour film"></iframe>'
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def category(db):
+    return lambda key: Category.objects.get(key=key)
+
+
+@pytest.fixture
+def analytics_snippet(category):
+    return Snippet.objects.create(name="Stats", category=category("analytics"),
+                                  code=ANALYTICS_CODE, provider="Stats Inc.",
+                                  cookies="_stats, _stats_id")
+
+
+@pytest.fixture
+def video_snippet(category):
+    return Snippet.objects.create(name="Harbour film", category=category("marketing"),
+                                  code=VIDEO_CODE, placement="body")
+
+
+@pytest.fixture
+def choose(client):
+    """choose(choice, categories=(), headers=SAME_ORIGIN, json=False, **fields) -> response"""
+
+    def post(choice, categories=(), headers=None, json=False, **fields):
+        environ = {k: v for k, v in fields.items() if k.isupper()}  # e.g. REMOTE_ADDR
+        data = {"choice": choice, "category": list(categories)}
+        data.update({k: v for k, v in fields.items() if not k.isupper()})
+        headers = dict(SAME_ORIGIN if headers is None else headers)
+        if json:
+            headers["Accept"] = "application/json"
+        return client.post("/consent/", data, headers=headers, **environ)
+
+    return post
