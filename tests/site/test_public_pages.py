@@ -221,3 +221,30 @@ def test_500_page_looks_like_the_site(client, settings):
 
     response = server_error(None)
     assert response.status_code == 500 and b"skip-link" in response.content
+
+
+def test_dates_follow_the_site_time_zone(client, make_article):
+    import datetime
+
+    from masthead.newsroom.models import SiteSettings
+
+    site = SiteSettings.current()
+    site.time_zone = "Asia/Tokyo"
+    site.save()
+    when = datetime.datetime(2026, 1, 1, 20, 0, tzinfo=datetime.timezone.utc)
+    a = make_article(title="Late edition", published_at=when)
+    response = client.get(f"/2026/01/02/{a.slug}/")  # 05:00 on 2 January in Tokyo
+    assert response.status_code == 200
+    assert "2 January 2026, 05:00" in response.content.decode()
+    assert client.get("/2026/01/02/").content.decode().count("Late edition") == 1
+
+
+def test_unknown_time_zone_is_refused_by_the_settings_form():
+    from django.core.exceptions import ValidationError
+
+    from masthead.newsroom.models import SiteSettings
+
+    site = SiteSettings.current()
+    site.time_zone = "Mars/Olympus"
+    with pytest.raises(ValidationError):
+        site.full_clean()

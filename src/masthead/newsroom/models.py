@@ -36,13 +36,22 @@ class SiteSettings(models.Model):
     name = models.CharField(max_length=100, default="Masthead News")
     tagline = models.CharField(max_length=200, blank=True, default="News, independently published")
     language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
-    time_zone = models.CharField(max_length=64, default="UTC")
+    time_zone = models.CharField(
+        max_length=64, default="UTC", help_text="Dates on the site are shown in this zone, "
+        "e.g. Europe/Berlin or America/New_York.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "site settings"
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        import zoneinfo
+
+        if self.time_zone not in zoneinfo.available_timezones():
+            raise ValidationError({"time_zone": f"Unknown time zone “{self.time_zone}”."})
 
     @classmethod
     def current(cls) -> "SiteSettings":
