@@ -33,7 +33,7 @@ def backend_for(conn=None) -> SearchBackend:
     if conn.vendor == "postgresql":
         return PostgresFtsBackend(settings.MASTHEAD_SEARCH_LANGUAGE, rank_window=window)
     if conn.vendor == "sqlite":
-        return SqliteFtsBackend(rank_window=window)
+        return SqliteFtsBackend(rank_window=window, placeholder="%s")
     raise NotImplementedError(f"site search supports SQLite and PostgreSQL, not {conn.vendor}")
 
 

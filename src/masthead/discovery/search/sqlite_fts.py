@@ -75,45 +75,55 @@ def match_expression(query: ParsedQuery) -> str:
 
 
 class SqliteFtsBackend(SearchBackend):
-    def __init__(self, rank_window: int = RANK_WINDOW):
+    """`placeholder` is the cursor's parameter marker: "?" for sqlite3 itself, "%s" through
+    Django (whose debug cursor formats queries with %)."""
+
+    def __init__(self, rank_window: int = RANK_WINDOW, placeholder: str = "?"):
         self.rank_window = rank_window
+        self.placeholder = placeholder
+
+    def _run(self, cursor, sql: str, params=()):
+        cursor.execute(sql.replace("?", self.placeholder), params)
+
+    def _run_many(self, cursor, sql: str, rows):
+        cursor.executemany(sql.replace("?", self.placeholder), rows)
 
     def create_schema(self, cursor) -> None:
-        cursor.execute(
+        self._run(cursor, 
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, summary, body, "
             "tokenize = 'porter unicode61 remove_diacritics 2')"
         )
-        cursor.execute(
+        self._run(cursor, 
             f"CREATE TABLE IF NOT EXISTS {META} (doc_key INTEGER PRIMARY KEY, "
             "article_id INTEGER NOT NULL UNIQUE, section_id INTEGER, parent_section_id INTEGER)"
         )
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {META}_section ON {META} (section_id)")
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {META}_parent ON {META} (parent_section_id)")
-        cursor.execute(
+        self._run(cursor, f"CREATE INDEX IF NOT EXISTS {META}_section ON {META} (section_id)")
+        self._run(cursor, f"CREATE INDEX IF NOT EXISTS {META}_parent ON {META} (parent_section_id)")
+        self._run(cursor, 
             f"CREATE TABLE IF NOT EXISTS {AUTHORS} (author_id INTEGER NOT NULL, "
             "doc_key INTEGER NOT NULL, PRIMARY KEY (author_id, doc_key)) WITHOUT ROWID"
         )
 
     def drop_schema(self, cursor) -> None:
         for table in (FTS, META, AUTHORS):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            self._run(cursor, f"DROP TABLE IF EXISTS {table}")
 
     def upsert(self, cursor, documents: list[SearchDocument]) -> None:
         if not documents:
             return
         self.delete(cursor, [d.id for d in documents])
         rows = [(release_key(d.published_at, d.id), d) for d in documents]
-        cursor.executemany(
+        self._run_many(cursor, 
             f"INSERT INTO {FTS} (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
             [(key, split_cjk(clean_text(d.title)), split_cjk(clean_text(d.summary)),
               split_cjk(clean_text(d.body))) for key, d in rows],
         )
-        cursor.executemany(
+        self._run_many(cursor, 
             f"INSERT INTO {META} (doc_key, article_id, section_id, parent_section_id) "
             "VALUES (?, ?, ?, ?)",
             [(key, d.id, d.section_id, d.parent_section_id) for key, d in rows],
         )
-        cursor.executemany(
+        self._run_many(cursor, 
             f"INSERT OR IGNORE INTO {AUTHORS} (author_id, doc_key) VALUES (?, ?)",
             [(author_id, key) for key, d in rows for author_id in d.author_ids],
         )
@@ -123,29 +133,29 @@ class SqliteFtsBackend(SearchBackend):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            cursor.execute(f"SELECT doc_key FROM {META} WHERE article_id IN ({marks})", chunk)
+            self._run(cursor, f"SELECT doc_key FROM {META} WHERE article_id IN ({marks})", chunk)
             keys = [row[0] for row in cursor.fetchall()]
             if not keys:
                 continue
             key_marks = ", ".join("?" * len(keys))
             for table, column in ((FTS, "rowid"), (META, "doc_key"), (AUTHORS, "doc_key")):
-                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({key_marks})", keys)
+                self._run(cursor, f"DELETE FROM {table} WHERE {column} IN ({key_marks})", keys)
 
     def move_section(self, cursor, section_id: int, parent_section_id: int | None) -> None:
-        cursor.execute(f"UPDATE {META} SET parent_section_id = ? WHERE section_id = ?",
+        self._run(cursor, f"UPDATE {META} SET parent_section_id = ? WHERE section_id = ?",
                        [parent_section_id, section_id])
 
     def clear(self, cursor) -> None:
         for table in (FTS, META, AUTHORS):
-            cursor.execute(f"DELETE FROM {table}")
+            self._run(cursor, f"DELETE FROM {table}")
 
     def indexed_ids(self, cursor) -> set[int]:
-        cursor.execute(f"SELECT article_id FROM {META}")
+        self._run(cursor, f"SELECT article_id FROM {META}")
         return {row[0] for row in cursor.fetchall()}
 
     def optimize(self, cursor) -> None:
         """Merge the index's segments into one: faster queries after a bulk load."""
-        cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
+        self._run(cursor, f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
 
     def _where(self, query: ParsedQuery, filters: SearchFilters) -> tuple[str, list]:
         """The conditions every match meets, as SQL on the FTS table's rowid only."""
@@ -177,16 +187,16 @@ class SqliteFtsBackend(SearchBackend):
         weights = ", ".join(str(w) for w in WEIGHTS)
         newest_first = f"SELECT rowid, 0.0 FROM {FTS} WHERE {where} ORDER BY rowid DESC"
         if sort != "relevance":
-            cursor.execute(f"{newest_first} LIMIT ? OFFSET ?", [*params, limit, offset])
+            self._run(cursor, f"{newest_first} LIMIT ? OFFSET ?", [*params, limit, offset])
             return cursor.fetchall()
         window = min(total, self.rank_window)
         page: list = []
         if offset < window:
             cutoff_clause, cutoff_params = "", []
             if total > window:
-                cursor.execute(f"{newest_first} LIMIT 1 OFFSET ?", [*params, window - 1])
+                self._run(cursor, f"{newest_first} LIMIT 1 OFFSET ?", [*params, window - 1])
                 cutoff_clause, cutoff_params = " AND rowid >= ?", [cursor.fetchone()[0]]
-            cursor.execute(
+            self._run(cursor, 
                 f"SELECT rowid, bm25({FTS}, {weights}) AS score FROM {FTS} "
                 f"WHERE {where}{cutoff_clause} ORDER BY score, rowid DESC LIMIT ? OFFSET ?",
                 [*params, *cutoff_params, min(limit, window - offset), offset],
@@ -194,7 +204,7 @@ class SqliteFtsBackend(SearchBackend):
             page = [(key, -score) for key, score in cursor.fetchall()]
         if len(page) < limit and total > window:
             older_offset = max(0, offset - window) + window
-            cursor.execute(f"{newest_first} LIMIT ? OFFSET ?",
+            self._run(cursor, f"{newest_first} LIMIT ? OFFSET ?",
                            [*params, limit - len(page), older_offset])
             page += cursor.fetchall()
         return page
@@ -204,14 +214,14 @@ class SqliteFtsBackend(SearchBackend):
         if query.is_empty:
             return SearchPage(total=0)
         where, params = self._where(query, filters)
-        cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {where}", params)
+        self._run(cursor, f"SELECT count(*) FROM {FTS} WHERE {where}", params)
         total = cursor.fetchone()[0]
         if total <= offset:
             return SearchPage(total=total)
         ranked = self._ranked_keys(cursor, where, params, total, limit, offset, sort)
         keys = [key for key, _ in ranked]
         marks = ", ".join("?" * len(keys))
-        cursor.execute(
+        self._run(cursor, 
             f"SELECT f.rowid, m.article_id, highlight({FTS}, {TITLE_COL}, ?, ?), "
             f"snippet({FTS}, {BODY_COL}, ?, ?, '…', {SNIPPET_TOKENS}) "
             f"FROM {FTS} AS f JOIN {META} AS m ON m.doc_key = f.rowid "
