@@ -235,3 +235,15 @@ MASTHEAD_RELATED_AUTO_BUILD_MAX = int(os.environ.get("MASTHEAD_RELATED_AUTO_BUIL
 # "auto" uses the sentence-embedding plug-in when it is installed (pip install masthead[semantic]);
 # "off" keeps to the text method.
 MASTHEAD_RELATED_SEMANTIC = os.environ.get("MASTHEAD_RELATED_SEMANTIC", "auto").strip().lower()
+
+# -- Comments and the spam defence (masthead.comments, masthead.antispam) -------------------
+# Discussion settings (thread depth, closing, block lists, retention, trial mode) live in the
+# database and are edited in the admin; these are the deployment-level knobs.
+# The local filter normally decides in about a millisecond; slower than this, the comment is held.
+MASTHEAD_SPAM_BUDGET_MS = max(10, _env_int("MASTHEAD_SPAM_BUDGET_MS", 250))
+# Another starter model file instead of the one shipped in the package (see docs/antispam.md).
+MASTHEAD_SPAM_STARTER_MODEL = os.environ.get("MASTHEAD_SPAM_STARTER_MODEL", "")
+# Optional Akismet signal: set a key to send each new comment to Akismet as one more opinion.
+MASTHEAD_AKISMET_KEY = os.environ.get("MASTHEAD_AKISMET_KEY", "")
+MASTHEAD_AKISMET_URL = os.environ.get("MASTHEAD_AKISMET_URL", BASE_URL)
+MASTHEAD_AKISMET_TIMEOUT = float(os.environ.get("MASTHEAD_AKISMET_TIMEOUT", "2"))

@@ -32,7 +32,7 @@ class Thresholds:
 @dataclass
 class Verdict:
     action: str  # approve, hold or spam
-    score: float  # 0..1: the combined spam score
+    score: float | None  # 0..1: the combined spam score (None when the filter could not run)
     reasons: list[dict] = field(default_factory=list)
     text_probability: float | None = None  # the text model's own estimate, before signals
 
