@@ -8,8 +8,8 @@ fetches only the vector rows whose `seq` is newer than its copy, so all copies s
 
 import logging
 import threading
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 from django.conf import settings
@@ -105,8 +105,11 @@ _copy_lock = threading.Lock()  # threads of one process share the copy
 
 
 def _state_for_update() -> IndexState:
-    IndexState.objects.get_or_create(pk=1)
-    return IndexState.objects.select_for_update().get(pk=1)
+    try:
+        return IndexState.objects.select_for_update().get(pk=1)
+    except IndexState.DoesNotExist:
+        IndexState.objects.get_or_create(pk=1)
+        return IndexState.objects.select_for_update().get(pk=1)
 
 
 def _synced(state: IndexState) -> tuple[TextModel, VectorIndex]:
@@ -210,8 +213,7 @@ def update_articles(article_ids, refill_ids=()) -> None:
     article_ids = set(article_ids)
     with _copy_lock, transaction.atomic():
         state = _state_for_update()
-        live_count = indexable_articles().count()
-        if _needs_refit(state, live_count):
+        if _needs_refit(state):
             _write_build(state, _compute_build())
             return
         if state.generation == 0:
@@ -250,7 +252,8 @@ def update_articles(article_ids, refill_ids=()) -> None:
                 merges[holder][related] = None
         # Articles that are no longer indexable keep no list of their own.
         gone = article_ids - set(texts)
-        RelatedLink.objects.filter(article_id__in=gone).delete()
+        if gone:
+            RelatedLink.objects.filter(article_id__in=gone).delete()
         # A draft's choices changed, or a live article's: its own list is redone anyway.
         recompute |= {a for a in set(refill_ids) if a in index.row_of
                       and index.active[index.row_of[a]]}
@@ -306,15 +309,16 @@ def _save_vectors(state, index, changed_vectors, gone, lists) -> None:
         t = lists.get(article_id)
         threshold = _threshold(t) if t is not None else None
         index.threshold[row] = threshold if threshold is not None else -np.inf
-        ArticleVector.objects.update_or_create(
-            generation=gen, article_id=article_id,
-            defaults=_vector_fields(index, row, vectors, 0, threshold, seq),
-        )
-    for article_id in gone:
+        fields = _vector_fields(index, row, vectors, 0, threshold, seq)
+        if not ArticleVector.objects.filter(generation=gen, article_id=article_id).update(
+                **fields):
+            ArticleVector.objects.create(generation=gen, article_id=article_id, **fields)
+    for article_id in gone & set(index.row_of):
         seq += 1
         ArticleVector.objects.filter(generation=gen, article_id=article_id).update(
             active=False, seq=seq)
     changed = {a for a, _, _ in changed_vectors}
+    updates = []
     for article_id, ranked in lists.items():
         if article_id in changed:
             continue
@@ -322,8 +326,12 @@ def _save_vectors(state, index, changed_vectors, gone, lists) -> None:
         row = index.row_of[article_id]
         index.threshold[row] = threshold if threshold is not None else -np.inf
         seq += 1
-        ArticleVector.objects.filter(generation=gen, article_id=article_id).update(
-            threshold=threshold, seq=seq)
+        updates.append((threshold, seq, gen, article_id))
+    if updates:
+        table = connection.ops.quote_name(ArticleVector._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET threshold = %s, seq = %s "
+                               "WHERE generation = %s AND article_id = %s", updates)
     state.seq = seq
     state.save(update_fields=["seq"])
     _copy.seq = seq
@@ -343,18 +351,24 @@ def _vector_fields(index, row, vectors, vrow, threshold, seq) -> dict:
     }
 
 
-def _needs_refit(state: IndexState, live_count: int) -> bool:
+def _needs_refit(state: IndexState) -> bool:
     """Small archives refit on a save whenever they have doubled since the last fit: IDF from a
     handful of articles says little. Large ones wait for `masthead rebuild_related`."""
-    if live_count > settings.MASTHEAD_RELATED_AUTO_BUILD_MAX:
+    limit = settings.MASTHEAD_RELATED_AUTO_BUILD_MAX
+    if state.generation:
+        if _copy.generation == state.generation:
+            fitted = _copy.model.n_docs
+        else:
+            fitted = TextModelBlob.objects.filter(generation=state.generation).values_list(
+                "n_docs", flat=True).first() or 0
+        if 2 * max(fitted, 1) > limit:
+            return False  # doubling would pass the limit: no need to count
+    live_count = indexable_articles().count()
+    if live_count > limit:
         if state.generation == 0:
             log.warning("related articles: no index yet; run `masthead rebuild_related`")
         return False
-    if state.generation == 0:
-        return True
-    fitted = TextModelBlob.objects.filter(generation=state.generation).values_list(
-        "n_docs", flat=True).first() or 0
-    return live_count >= 2 * max(fitted, 1)
+    return state.generation == 0 or live_count >= 2 * max(fitted, 1)
 
 
 # -- the full build -----------------------------------------------------------------------------

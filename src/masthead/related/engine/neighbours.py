@@ -75,6 +75,7 @@ class VectorIndex:
         self.members_of: dict[int, set[int]] = defaultdict(set)  # group -> rows
         self._signatures: list[tuple[np.ndarray, np.ndarray]] = []
         self._csr = None  # signatures of rows [0, _csr_rows) as one matrix, rebuilt lazily
+        self._csc = None  # the same by column (term): scoring one article reads 32 columns
         self._csr_rows = 0
         self._stale: set[int] = set()  # rows whose signature changed since _csr was built
 
@@ -124,35 +125,45 @@ class VectorIndex:
             self.members_of[int(self.group[row])].discard(row)
 
     def signatures(self) -> sp.csr_matrix:
-        """All rows' signatures as one matrix (rows changed since the last build are stale)."""
-        if self._csr is None or self._csr_rows != self.n or len(self._stale) > 256:
-            lengths = np.fromiter((len(i) for i, _ in self._signatures), np.int64, self.n)
-            indptr = np.zeros(self.n + 1, np.int64)
-            np.cumsum(lengths, out=indptr[1:])
-            indices = (np.concatenate([i for i, _ in self._signatures]) if self.n
-                       else np.zeros(0, np.int32))
-            data = (np.concatenate([v for _, v in self._signatures]) if self.n
-                    else np.zeros(0, np.float32))
-            self._csr = sp.csr_matrix((data, indices, indptr), shape=(self.n, N_FEATURES))
-            self._csr_rows = self.n
-            self._stale = set()
+        """All rows' signatures as one matrix, built afresh."""
+        self._rebuild_csr()
         return self._csr
+
+    def _rebuild_csr(self) -> None:
+        lengths = np.fromiter((len(i) for i, _ in self._signatures), np.int64, self.n)
+        indptr = np.zeros(self.n + 1, np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        indices = (np.concatenate([i for i, _ in self._signatures]) if self.n
+                   else np.zeros(0, np.int32))
+        data = (np.concatenate([v for _, v in self._signatures]) if self.n
+                else np.zeros(0, np.float32))
+        self._csr = sp.csr_matrix((data, indices, indptr), shape=(self.n, N_FEATURES))
+        self._csc = None  # built when a single article is scored
+        self._csr_rows = self.n
+        self._stale = set()
 
     # -- scoring ------------------------------------------------------------------------------
     def similarity_to_row(self, row: int) -> np.ndarray:
-        """Similarity of every row to `row` (no freshness, no masking)."""
+        """Similarity of every row to `row` (no freshness, no masking).
+
+        Rows added or changed since the signature matrix was built are scored one by one, so an
+        update does not rebuild the matrix; it is rebuilt once they are many."""
         sims = np.zeros(self.n, np.float32)
         if self.dims and self.dense_weight:
             sims += self.dense_weight * (self.dense[: self.n] @ self.dense[row])
         idx, val = self._signatures[row]
-        if len(idx):
-            query = sp.csr_matrix((val, idx, [0, len(idx)]), shape=(1, N_FEATURES))
-            csr = self.signatures()
-            sparse = np.asarray((csr @ query.T).todense()).ravel()
-            for stale in self._stale:
-                s_idx, s_val = self._signatures[stale]
-                sparse[stale] = _sparse_dot(s_idx, s_val, idx, val)
-            sims += (1.0 - self.dense_weight) * sparse
+        if not len(idx):
+            return sims
+        if self._csr is None or len(self._stale) + self.n - self._csr_rows > 256:
+            self._rebuild_csr()
+        if self._csc is None:
+            self._csc = self._csr.tocsc()
+        sparse = np.zeros(self.n, np.float32)
+        sparse[: self._csr_rows] = self._csc[:, idx] @ val
+        for other in self._stale | set(range(self._csr_rows, self.n)):
+            o_idx, o_val = self._signatures[other]
+            sparse[other] = _sparse_dot(o_idx, o_val, idx, val)
+        sims += (1.0 - self.dense_weight) * sparse
         return sims
 
     def ranked_list(self, query: Query, size: int, now: float) -> list[Ranked]:

@@ -18,7 +18,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
 
 from .text import terms
 
@@ -36,7 +35,10 @@ _hasher = HashingVectorizer(
 
 def count_terms(texts) -> sp.csr_matrix:
     """Raw term counts, one row per text, in hashed feature space."""
-    return _hasher.transform(list(texts)).tocsr()
+    texts = list(texts)
+    if not texts:
+        return sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
+    return _hasher.transform(texts).tocsr()
 
 
 @dataclass
@@ -90,15 +92,15 @@ class TextModel:
         weighted = counts.astype(np.float32, copy=True).tocsr()
         np.log(weighted.data, out=weighted.data)
         weighted.data += 1.0
-        weighted = weighted @ sp.diags(self.idf, format="csr")
-        return normalize(weighted, copy=False).astype(np.float32)
+        weighted.data *= self.idf[weighted.indices]
+        return unit_rows(weighted)
 
     def transform(self, counts: sp.csr_matrix) -> Vectors:
         weighted = self.weigh(counts)
         if self.dims:
             dense = np.asarray(weighted[:, self.lsa_features] @ self.components.T,
                                dtype=np.float32)
-            dense = normalize(dense, copy=False)
+            dense = unit_rows(dense)
         else:
             dense = np.zeros((counts.shape[0], 0), np.float32)
         return Vectors(dense=dense, signature=_keep_top_terms(weighted, SIGNATURE_SIZE))
@@ -130,7 +132,20 @@ def _keep_top_terms(weighted: sp.csr_matrix, size: int) -> sp.csr_matrix:
             keep &= np.cumsum(keep) <= size
         row[~keep] = 0.0
     m.eliminate_zeros()
-    return normalize(m, copy=False).astype(np.float32)
+    return unit_rows(m)
+
+
+def unit_rows(m):
+    """Rows scaled to unit length (zero rows stay zero); sparse or dense, any number of rows."""
+    if sp.issparse(m):
+        m = m.tocsr().astype(np.float32)
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        m.data /= np.repeat(norms, np.diff(m.indptr)).astype(np.float32)
+        return m
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (m / norms).astype(np.float32)
 
 
 def pack_signature(signature: sp.csr_matrix, row: int) -> bytes:

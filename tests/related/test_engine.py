@@ -1,0 +1,162 @@
+"""The plain-Python engine: terms, the text model and the vector index (no database)."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from masthead.related.engine import neighbours
+from masthead.related.engine.neighbours import Member, Query, VectorIndex
+from masthead.related.engine.text import MAX_CHARS, document_text, terms
+from masthead.related.engine.textmodel import TextModel, count_terms
+
+from .conftest import TOPICS, body_for
+
+NOW = 1_800_000_000.0
+DAY = 86400.0
+
+
+def test_terms_drop_stop_words_and_pair_neighbours():
+    assert terms("The Bank of England raised rates") == [
+        "bank", "england", "raised", "rates", "bank england", "england raised", "raised rates"]
+
+
+def test_unspaced_scripts_become_character_bigrams():
+    assert terms("北京是中国的首都") == ["北京", "京是", "是中", "中国", "国的", "的首", "首都"]
+    assert terms("猫") == ["猫"]
+    assert "東京" in terms("東京タワー")
+
+
+@given(st.text())
+@settings(max_examples=200, deadline=None)
+def test_terms_accept_any_text(text):
+    assert all(isinstance(t, str) and t for t in terms(text))
+
+
+def test_document_text_strips_markup_and_caps_length():
+    text = document_text("Title", "Dek", "Some <b>bold</b> [link](http://x.example/y) &amp; more",
+                         ["Tag"], "Section")
+    assert "<b>" not in text and "x.example" not in text and "& more" in text
+    assert "Tag" in text and "Section" in text
+    assert len(document_text("t", "", "word " * 400_000)) == MAX_CHARS
+
+
+def _corpus(per_topic=6):
+    texts, labels = [], []
+    for topic in TOPICS:
+        for i in range(per_topic):
+            texts.append(f"{topic} story {i}\n" + body_for(topic, i))
+            labels.append(topic)
+    return texts, labels
+
+
+def _index(texts, languages=None, groups=None, published=None):
+    counts = count_terms(texts)
+    model = TextModel.fit(counts)
+    vectors = model.transform(counts)
+    index = VectorIndex(model.dims, model.dense_weight)
+    for i in range(len(texts)):
+        lo, hi = vectors.signature.indptr[i], vectors.signature.indptr[i + 1]
+        index.put(Member(i + 1, (groups or {}).get(i + 1, i + 1),
+                         (languages or {}).get(i + 1, "en"),
+                         (published or {}).get(i + 1, NOW - DAY)),
+                  vectors.dense[i], vectors.signature.indices[lo:hi], vectors.signature.data[lo:hi])
+    return model, index
+
+
+def test_same_topic_articles_rank_first():
+    texts, labels = _corpus()
+    _, index = _index(texts)
+    lists = index.all_lists(5, NOW, {})
+    for article_id, ranked in lists.items():
+        assert article_id not in {r.article_id for r in ranked}
+        assert [labels[r.article_id - 1] for r in ranked[:3]] == [labels[article_id - 1]] * 3
+
+
+def test_incremental_list_matches_full_build():
+    texts, _ = _corpus()
+    _, index = _index(texts)
+    full = index.all_lists(5, NOW, {})
+    for article_id in (1, 8, 15):
+        one = index.ranked_list(Query(article_id), 5, NOW)
+        assert {r.article_id for r in one} == {r.article_id for r in full[article_id]}
+        assert np.allclose([r.score for r in one], [r.score for r in full[article_id]],
+                           atol=1e-5)
+
+
+def test_clustered_search_agrees_with_exact_search(monkeypatch):
+    texts, _ = _corpus(per_topic=12)
+    _, index = _index(texts)
+    exact = index.all_lists(5, NOW, {})
+    monkeypatch.setattr(neighbours, "EXACT_LIMIT", 5)
+    clustered = index.all_lists(5, NOW, {})
+    same = [len({r.article_id for r in exact[a]} & {r.article_id for r in clustered[a]}) / 5
+            for a in exact]
+    assert np.mean(same) > 0.8
+
+
+def test_fresher_article_wins_a_tie():
+    body = body_for("space", 0)
+    _, index = _index([body, body, body, body_for("economy", 0)],
+                      published={2: NOW - 900 * DAY, 3: NOW - DAY})
+    ranked = index.ranked_list(Query(1), 3, NOW)
+    assert [r.article_id for r in ranked[:2]] == [3, 2]
+    assert ranked[0].score > ranked[1].score > 0.8 * ranked[0].score  # mild, not overwhelming
+
+
+def test_translations_are_one_group_shown_in_the_readers_language():
+    texts = [body_for("space", 0), body_for("space", 1), "Die Rakete startet morgen früh",
+             body_for("economy", 0), body_for("space", 2)]
+    # 3 is the German translation of 1; 5 is an English article whose German translation... is 3's
+    groups = {3: 1}
+    languages = {3: "de"}
+    _, index = _index(texts, languages=languages, groups=groups)
+    # The German translation inherits its original's neighbours.
+    german = [r.article_id for r in index.ranked_list(Query(3), 3, NOW)]
+    assert german[:2] in ([2, 5], [5, 2])
+    assert 1 not in german and 3 not in german
+    # An English reader of 2 sees the group through the English original, never twice.
+    english = [r.article_id for r in index.ranked_list(Query(2), 4, NOW)]
+    assert 1 in english and 3 not in english
+
+
+def test_excluded_articles_never_appear():
+    texts, _ = _corpus()
+    _, index = _index(texts)
+    best = index.ranked_list(Query(1), 5, NOW)[0].article_id
+    again = index.ranked_list(Query(1, excluded={best}), 5, NOW)
+    assert best not in {r.article_id for r in again}
+
+
+def test_lists_to_enter_finds_lists_the_new_article_beats():
+    texts, _ = _corpus()
+    _, index = _index(texts)
+    index.threshold[: index.n] = 1.5  # every list full of perfect matches...
+    index.threshold[0] = -math.inf  # ...but article 1's has room
+    assert [r.article_id for r in index.lists_to_enter(2, NOW)] == [1]
+
+
+def test_model_survives_storage_and_handles_tiny_corpora():
+    texts, _ = _corpus()
+    model = TextModel.fit(count_terms(texts))
+    again = TextModel.from_bytes(model.to_bytes())
+    a, b = model.transform(count_terms(texts[:2])), again.transform(count_terms(texts[:2]))
+    assert np.allclose(a.dense, b.dense) and (a.signature != b.signature).nnz == 0
+    for corpus in ([], [""], ["word"], ["one text only"], ["", ""]):
+        model = TextModel.fit(count_terms(corpus))
+        out = model.transform(count_terms(corpus + ["anything at all"]))
+        assert np.isfinite(out.dense).all() and np.isfinite(out.signature.data).all()
+
+
+def test_empty_and_unrelated_articles_get_empty_lists():
+    _, index = _index(["", "zebra", body_for("space", 0)])
+    assert index.ranked_list(Query(1), 5, NOW) == []
+    assert index.ranked_list(Query(2), 5, NOW) == []
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_tiny_index_builds(n):
+    _, index = _index([body_for("space", 0)] * n)
+    assert all(v == [] for v in index.all_lists(5, NOW, {}).values())
