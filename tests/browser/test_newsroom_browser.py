@@ -36,7 +36,7 @@ def test_reader_clicks_through_to_an_article(demo_server, browser, artifacts_dir
     assert page.locator("h1").inner_text() == title
     assert page.locator(".story__meta .byline").is_visible()
     assert page.locator(".story__meta .byline").inner_text().startswith("by ")
-    assert page.locator("time.dt-published").is_visible()
+    assert page.locator(".story__meta time.dt-published").is_visible()
     assert page.locator(".story__source").is_visible()
     assert "Source of information:" in page.locator(".story__source").inner_text()
     page.screenshot(path=str(artifacts_dir / "article.png"), full_page=True)
