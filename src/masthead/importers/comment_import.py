@@ -1,13 +1,13 @@
-"""Import the comments of one WordPress post: threading, author data, status and dates.
+"""Import WordPress comments: threading, author data, status and dates.
 
-Comments are written with bulk_create, parents before their replies, so 50,000 comments take
-seconds, and without the comment signals: an imported comment was already moderated in WordPress
-and must not be scored again or announced to moderators as new.
+Comments are written with bulk_create, many posts' at a time, so 50,000 comments take seconds,
+and without the comment signals: an imported comment was already moderated in WordPress and must
+not be scored again or announced to moderators as new.
 """
 
+import dataclasses
 import hashlib
-import json
-from dataclasses import asdict
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from .models import WordPressObject
 from .wxr import WxrComment, WxrItem
 
 Kind = WordPressObject.Kind
+FLUSH_EVERY = 2000  # comments held before a batch is written
 STATUSES = {
     "1": Comment.Status.APPROVED, "approve": Comment.Status.APPROVED,
     "0": Comment.Status.PENDING, "hold": Comment.Status.PENDING,
@@ -28,121 +29,128 @@ STATUSES = {
 
 
 def _digest(comment: WxrComment) -> str:
-    data = asdict(comment)
-    data.pop("line", None)
-    return hashlib.sha256(json.dumps(data, default=str, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(repr(dataclasses.replace(comment, line=None)).encode()).hexdigest()
 
 
-def threaded_order(comments: list[WxrComment]) -> list[WxrComment]:
-    """Parents before their replies (WordPress usually, but not always, writes them so)."""
-    by_id = {c.wp_id: c for c in comments}
-    depth_cache: dict[str, int] = {}
+def import_ref(run, comment: WxrComment) -> str:
+    return f"wxr:{run.site}:{comment.wp_id}"[:200]
 
-    def depth(c: WxrComment) -> int:
-        seen = set()
-        d, current = 0, c
-        while current.parent in by_id and current.parent != current.wp_id:
-            if current.wp_id in seen:
-                break  # a cycle in bad data: stop counting
-            seen.add(current.wp_id)
-            if current.parent in depth_cache:
-                d += depth_cache[current.parent] + 1
-                break
-            d += 1
-            current = by_id[current.parent]
-        depth_cache[c.wp_id] = d
-        return d
 
-    return sorted(comments, key=depth)
+@dataclass
+class _Pending:
+    comment: Comment
+    wxr: WxrComment
+    digest: str
+    mapping: WordPressObject | None
+    where: str
 
 
 class CommentImporter:
+    """Collects the comments of many posts and writes them in batches: one insert for all new
+    comments of the batch, one update to link replies to their parents, one insert for the
+    import records. Parents are found by (article, WordPress id), so a reply may point at a
+    comment written in the same batch, an earlier one, or an earlier import."""
+
     def __init__(self, run):
         self.run = run  # the WxrImporter: its summary, site, dry-run flag and date rules
         self.trainer = None
+        self.created: list[_Pending] = []
+        self.updated: list[_Pending] = []
+        self.pk_by_key: dict[tuple[int, str], int] = {}  # (article pk, WordPress id) -> pk
 
-    @classmethod
-    def for_run(cls, run) -> "CommentImporter":
-        return cls(run)
-
-    def import_comments(self, item: WxrItem, article) -> None:
-        self._discussion(item, article)
+    def import_comments(self, item: WxrItem, article, *, is_new: bool) -> None:
+        """`is_new`: the article was just made for a post never imported before, so none of
+        its comments can be known yet (one query saved per post on a first import)."""
+        self._discussion(item, article, is_new)
         if not item.comments:
             return
         run = self.run
         summary = run.summary
-        ids = [c.wp_id for c in item.comments]
-        known = {
-            m.wp_id: m for m in WordPressObject.objects.filter(
-                site=run.site, kind=Kind.COMMENT, wp_id__in=ids)
-        } if article is not None else {}
-        existing = {
-            c.pk: c for c in Comment.objects.filter(pk__in=[m.object_id for m in known.values()])
-        } if known else {}
-        pk_by_wp_id = {wp_id: m.object_id for wp_id, m in known.items()
-                       if m.object_id in existing}
-        # One level of the thread at a time, so each reply can point at its parent's new row.
-        levels: list[list[WxrComment]] = []
-        placed: dict[str, int] = {}
-        for comment in threaded_order(item.comments):
-            level = placed.get(comment.parent, -1) + 1 if comment.parent in placed else 0
-            placed[comment.wp_id] = level
-            while len(levels) <= level:
-                levels.append([])
-            levels[level].append(comment)
-        new_mappings, changed_mappings = [], []
-        for level in levels:
-            to_create, to_update, created_refs = [], [], []
-            for wxr in level:
-                if not wxr.wp_id:
-                    summary.count("comment", "skipped")
-                    summary.warn(run._where(item), f"line {wxr.line}: a comment with no id")
-                    continue
-                digest = _digest(wxr)
-                mapping = known.get(wxr.wp_id)
-                current = existing.get(mapping.object_id) if mapping else None
-                if current is not None and mapping.digest == digest:
-                    summary.count("comment", "unchanged")
-                    continue
-                summary.count("comment", "updated" if current else "created")
-                if run.dry_run:
-                    continue
-                comment = current or Comment(article=article)
-                self._fill(comment, wxr, item, pk_by_wp_id)
-                if current is None:
-                    to_create.append(comment)
-                    created_refs.append((wxr.wp_id, digest, mapping))
-                else:
-                    to_update.append(comment)
-                    mapping.digest = digest
-                    changed_mappings.append(mapping)
-            if to_create:
-                Comment.objects.bulk_create(to_create, batch_size=500)
-                for comment, (wp_id, digest, mapping) in zip(to_create, created_refs):
-                    pk_by_wp_id[wp_id] = comment.pk
-                    if mapping is None:
-                        new_mappings.append(WordPressObject(
-                            site=run.site, kind=Kind.COMMENT, wp_id=wp_id, object_id=comment.pk,
-                            digest=digest))
-                    else:  # remembered, but the comment was deleted since: made anew
-                        mapping.object_id, mapping.digest = comment.pk, digest
-                        changed_mappings.append(mapping)
-            if to_update:
-                Comment.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=500)
-            if self.trainer is not None:
-                self.trainer.add(to_create + to_update)
-        if new_mappings:
-            WordPressObject.objects.bulk_create(new_mappings, batch_size=500)
-        if changed_mappings:
-            WordPressObject.objects.bulk_update(changed_mappings, ["object_id", "digest"])
+        known, existing = {}, {}
+        if article is not None and not is_new:
+            known = {m.wp_id: m for m in WordPressObject.objects.filter(
+                site=run.site, kind=Kind.COMMENT, wp_id__in=[c.wp_id for c in item.comments])}
+            if known:
+                existing = {c.pk: c for c in Comment.objects.filter(
+                    pk__in=[m.object_id for m in known.values()])}
+            for wp_id, mapping in known.items():
+                if mapping.object_id in existing:
+                    self.pk_by_key[(article.pk, wp_id)] = mapping.object_id
+        where = run._where(item)
+        for wxr in item.comments:
+            if not wxr.wp_id:
+                summary.count("comment", "skipped")
+                summary.warn(where, f"line {wxr.line}: a comment with no id")
+                continue
+            digest = _digest(wxr)
+            mapping = known.get(wxr.wp_id)
+            current = existing.get(mapping.object_id) if mapping else None
+            if current is not None and mapping.digest == digest:
+                summary.count("comment", "unchanged")
+                continue
+            summary.count("comment", "updated" if current else "created")
+            if run.dry_run:
+                continue
+            comment = current or Comment(article=article)
+            self._fill(comment, wxr)
+            (self.updated if current else self.created).append(
+                _Pending(comment, wxr, digest, mapping, where))
+        if len(self.created) + len(self.updated) >= FLUSH_EVERY:
+            self.flush()
 
-    def _fill(self, comment: Comment, wxr: WxrComment, item: WxrItem, pk_by_wp_id: dict) -> None:
+    def flush(self) -> None:
+        """Write what has been collected. The importer calls it once more at the end."""
+        created, updated = self.created, self.updated
+        self.created, self.updated = [], []
+        Comment.objects.bulk_create([p.comment for p in created], batch_size=500)
+        for p in created:
+            self.pk_by_key[(p.comment.article_id, p.wxr.wp_id)] = p.comment.pk
+        replies = []
+        for p in created:
+            p.comment.parent_id = self._parent_pk(p)
+            if p.comment.parent_id:
+                replies.append(p.comment)
+        for p in updated:  # written with the other fields below
+            p.comment.parent_id = self._parent_pk(p)
+        if replies:
+            Comment.objects.bulk_update(replies, ["parent"], batch_size=500)
+        if updated:
+            Comment.objects.bulk_update([p.comment for p in updated], UPDATED_FIELDS,
+                                        batch_size=500)
+        new_mappings, changed_mappings = [], []
+        for p in created:
+            if p.mapping is None:
+                new_mappings.append(WordPressObject(
+                    site=self.run.site, kind=Kind.COMMENT, wp_id=p.wxr.wp_id,
+                    object_id=p.comment.pk, digest=p.digest))
+            else:  # remembered, but the comment was deleted since: made anew
+                p.mapping.object_id, p.mapping.digest = p.comment.pk, p.digest
+                changed_mappings.append(p.mapping)
+        for p in updated:
+            p.mapping.digest = p.digest
+            changed_mappings.append(p.mapping)
+        WordPressObject.objects.bulk_create(new_mappings, batch_size=500)
+        if changed_mappings:
+            WordPressObject.objects.bulk_update(changed_mappings, ["object_id", "digest"],
+                                                batch_size=500)
+        if self.trainer is not None:
+            self.trainer.add([p.comment for p in created + updated])
+        # Parents of later comments are always in the same post: only this batch's posts'
+        # entries could still be needed, and a post's comments never span two batches.
+        self.pk_by_key.clear()
+
+    def _parent_pk(self, p: _Pending) -> int | None:
+        if p.wxr.parent in {"", "0"}:
+            return None
+        parent = self.pk_by_key.get((p.comment.article_id, p.wxr.parent))
+        if parent is None:
+            self.run.summary.warn(p.where, f"line {p.wxr.line}: comment {p.wxr.wp_id} replies "
+                                           f"to {p.wxr.parent}, which is not in the file; "
+                                           "imported as a top-level comment")
+        return parent
+
+    def _fill(self, comment: Comment, wxr: WxrComment) -> None:
         run = self.run
-        comment.parent_id = pk_by_wp_id.get(wxr.parent) if wxr.parent not in {"", "0"} else None
-        if wxr.parent not in {"", "0"} and comment.parent_id is None:
-            run.summary.warn(run._where(item), f"line {wxr.line}: comment {wxr.wp_id} replies "
-                                               f"to {wxr.parent}, which is not in the file; "
-                                               "imported as a top-level comment")
         comment.author = plain_text(wxr.author, 245) or "Anonymous"
         comment.author_email = wxr.author_email[:254]
         comment.author_url = wxr.author_url[:500]
@@ -160,13 +168,15 @@ class CommentImporter:
         else:
             comment.set_status(new_status)
         comment.created_at = run._aware(wxr.date, wxr.date_gmt) or timezone.now()
-        comment.import_ref = f"wxr:{run.site}:{wxr.wp_id}"[:200]
+        comment.import_ref = import_ref(run, wxr)
 
-    def _discussion(self, item: WxrItem, article) -> None:
+    def _discussion(self, item: WxrItem, article, is_new: bool) -> None:
         """WordPress's per-post "allow comments" switch."""
         if article is None or self.run.dry_run:
             return
         is_open = item.comment_status == "open"
+        if is_open and is_new:
+            return  # no row means the site's defaults: open
         if is_open:
             ArticleDiscussion.objects.filter(article=article).update(comments_open=True)
         else:

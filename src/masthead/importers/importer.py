@@ -9,10 +9,10 @@ Each WordPress object is remembered in WordPressObject with a digest of its sour
 import of the same file updates what changed, skips what did not, and duplicates nothing.
 """
 
+import dataclasses
 import hashlib
-import json
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
@@ -34,6 +34,7 @@ from masthead.newsroom.models import (
 )
 
 from . import postmeta
+from .bulk import deferred_search_index
 from .comment_import import CommentImporter
 from .content import Media, plain_text, wordpress_to_body
 from .models import ImportedAttachment, LegacyURL, WordPressObject
@@ -105,10 +106,10 @@ def scan(path) -> Scan:
 
 
 def digest_of(record, *extra) -> str:
-    data = asdict(record)
-    data.pop("comments", None)
-    data.pop("line", None)
-    payload = json.dumps([CONVERTER_VERSION, data, *extra], default=str, sort_keys=True)
+    """A fingerprint of a record's content (not of its place in the file, nor its comments,
+    which have their own): an unchanged record is skipped on re-import."""
+    changes = {"line": None, "comments": []} if isinstance(record, WxrItem) else {}
+    payload = repr((CONVERTER_VERSION, dataclasses.replace(record, **changes), extra))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -149,6 +150,7 @@ class WxrImporter:
         self.authors: dict[str, int | None] = {}
         self.users_by_wp_id: dict[str, int] = {}  # for comments written by signed-in users
         self.comment_importer = CommentImporter(self)
+        self.touched_articles: set[int] = set()
 
     # -- entry point ---------------------------------------------------------------------------
     def run(self, scan_result: Scan | None = None) -> Summary:
@@ -157,8 +159,10 @@ class WxrImporter:
         self.site = (site.base_blog_url or site.link or site.base_site_url or "").rstrip("/")
         self.summary.site = self.site
         self.language = self._language(site.language)
-        with transaction.atomic():
+        with transaction.atomic(), deferred_search_index() as self.touched_articles:
             self._import_records()
+            if not self.dry_run:
+                self.comment_importer.flush()
             if self.dry_run:
                 transaction.set_rollback(True)  # belt and braces: a dry run writes nothing anyway
         return self.summary
@@ -456,15 +460,16 @@ class WxrImporter:
             article = Article.objects.filter(pk=mapping.object_id).first()
         if mapping and article and mapping.digest == digest:
             self.summary.count("article", "unchanged")
-            self.comment_importer.import_comments(item, article)
+            self.comment_importer.import_comments(item, article, is_new=False)
             return
         self.summary.count("article", "updated" if article else "created")
         fields = self._article_fields(item, status)
         section_pk, tag_pks, author_pk = self._article_terms(item)
         if self.dry_run:
-            self.comment_importer.import_comments(item, article)
+            self.comment_importer.import_comments(item, article, is_new=mapping is None)
             return
-        if article is None:
+        is_new = article is None
+        if is_new:
             article = Article()
             slug = wordpress_slug(item.slug, "", "", 200)
             if slug and Article.objects.filter(slug=slug).exists():
@@ -474,8 +479,15 @@ class WxrImporter:
             setattr(article, name, value)
         article.section_id = section_pk
         article.save()
-        article.tags.set([pk for pk in tag_pks if pk])
-        article.authors.set([author_pk] if author_pk else [])
+        tag_pks = sorted({pk for pk in tag_pks if pk})
+        author_pks = [author_pk] if author_pk else []
+        if is_new:  # nothing to compare with: add, one query each
+            article.tags.add(*tag_pks)
+            article.authors.add(*author_pks)
+        else:
+            article.tags.set(tag_pks)
+            article.authors.set(author_pks)
+        self.touched_articles.add(article.pk)
         Revision.snapshot(article)
         self._remember(mapping, Kind.POST, item.post_id, article.pk, digest,
                        meta=postmeta.kept(item))
@@ -485,7 +497,7 @@ class WxrImporter:
             if item.link and item.slug:
                 self._legacy(item.link.replace(item.slug, old_slug), LegacyURL.Target.ARTICLE,
                              article.pk, own)
-        self.comment_importer.import_comments(item, article)
+        self.comment_importer.import_comments(item, article, is_new=is_new and mapping is None)
 
     def _article_fields(self, item: WxrItem, status: str) -> dict:
         published_at = self._aware(item.date, item.date_gmt)

@@ -338,7 +338,7 @@ def read_wxr(source):
             while element.getprevious() is not None:
                 del channel[0]
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc) from None
+        raise _syntax_error(exc, source) from None
     except OSError as exc:
         raise WxrError(f"cannot read the file: {exc.strerror or exc}") from None
     if names is None:
@@ -369,12 +369,30 @@ def _names_of_root(root) -> _Names:
     return _Names(wp, excerpt)
 
 
-def _syntax_error(exc: etree.XMLSyntaxError) -> WxrError:
+def _line_count(source) -> int | None:
+    """Lines in the file (only on the error path: a streaming count, constant memory)."""
+    try:
+        if hasattr(source, "read"):
+            source.seek(0)
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: source.read(1 << 20), b"")) + 1
+        with open(source, "rb") as f:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) + 1
+    except (OSError, AttributeError):
+        return None
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, source) -> WxrError:
     line = exc.lineno or (exc.position[0] if exc.position else None)
     message = exc.msg or str(exc)
     # libxml2 appends its own ", line N, column M"; we say the line once, in front.
     message = re.sub(r",? line \d+, column \d+$", "", message).strip()
+    if not message or "unregistered error" in message.lower():
+        message = "the XML stops being valid here"
     lowered = message.lower()
-    if any(sign in lowered for sign in ("premature end", "not finished", "eof")):
-        message = f"the file ends too early; is it truncated? ({message})"
+    if "no element found" in lowered or "document is empty" in lowered:
+        return WxrError("the file is empty: it holds no XML at all")
+    total = _line_count(source)
+    at_end = line is not None and total is not None and line >= total - 1
+    if at_end or any(sign in lowered for sign in ("premature end", "not finished", "eof")):
+        message = f"the file ends before the export does; is it truncated? ({message})"
     return WxrError(f"malformed XML: {message}", line)
