@@ -12,7 +12,7 @@ class ParamError(ValueError):
     """A parameter's value is not acceptable; the message says why, for the client."""
 
 
-_DIGITS = re.compile(r"[0-9]{1,12}")
+_DIGITS = re.compile(r"[0-9]{1,19}")
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))"
