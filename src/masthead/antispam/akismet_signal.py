@@ -52,5 +52,5 @@ def check(submission: Submission, permalink: str = "") -> tuple[bool | None, str
     except ImportError:
         return None, "the akismet package is not installed (pip install 'masthead[akismet]')"
     except Exception as exc:
-        log.warning("Akismet check failed: %s", exc)
+        log.warning("Akismet check failed", exc_info=True)
         return None, f"Akismet check failed: {type(exc).__name__}"

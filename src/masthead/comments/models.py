@@ -239,3 +239,12 @@ class DiscussionSettings(models.Model):
 
 def comment_admin_url(comment: Comment) -> str:
     return reverse("admin:comments_comment_change", args=[comment.pk])
+
+
+class ArticleComments(Article):
+    """Articles as the comment moderator sees them (the admin's per-article list)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "comments by article"
+        verbose_name_plural = "comments by article"
