@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from masthead.newsroom.models import Article, Page, Revision, Section, Tag
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def test_slug_comes_from_the_title_and_is_unique(make_article):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from masthead.newsroom.models import Article, Author, Section, Tag
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture
@@ -175,6 +175,7 @@ def test_query_counts_do_not_grow_with_the_archive(client, newsroom, make_articl
             result[url] = len(ctx.captured_queries)
         return result
 
+    counts()  # the first visit may create settings rows; what must not grow is the steady state
     before = counts()
     extra_tags = [Tag.objects.create(name=f"Tag {i}") for i in range(10)]
     extra_authors = [Author.objects.create(display_name=f"Writer {i}") for i in range(5)]
@@ -183,7 +184,7 @@ def test_query_counts_do_not_grow_with_the_archive(client, newsroom, make_articl
     newsroom["lead"].authors.add(*extra_authors)
     after = counts()
     assert before == after
-    assert max(after.values()) <= 12, after
+    assert max(after.values()) <= 16, after
 
 
 def test_pagination(client, make_article, section, settings):
