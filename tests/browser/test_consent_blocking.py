@@ -265,4 +265,5 @@ def test_without_javascript_the_form_stores_the_choice(visit, site, third_party)
     assert page.locator("#consent-saved").is_visible()
     assert COOKIE in cookies_of(page)
     # No script can run without JavaScript: the third party is never contacted.
+    assert [url for url in requests if not url.startswith(site)] == []
     assert third_party.requests == []

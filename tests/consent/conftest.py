@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from masthead.consent.housekeeping import CHECK_KEY
 from masthead.consent.models import Category, Snippet
 
 SAME_ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
@@ -13,10 +14,17 @@ VIDEO_CODE = '<iframe src="https://video.example.com/embed/42" title="Harbour fi
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
+def _fast_passwords(settings):
+    # role_users signs up five people; the real hasher would spend seconds on it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cleanup_guard():
+    # Only our own key: under REDIS_URL the cache is shared with whatever else is running.
+    cache.delete(CHECK_KEY)
     yield
-    cache.clear()
+    cache.delete(CHECK_KEY)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from .conftest import SAME_ORIGIN
 
 COOKIE = django_settings.MASTHEAD_CONSENT["COOKIE_NAME"]
 ALL = ["analytics", "marketing", "preferences"]
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def stored(response) -> Choice:

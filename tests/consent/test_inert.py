@@ -16,8 +16,8 @@ def make(code, placement="head", key="analytics"):
 def test_scripts_become_text_plain_tagged_with_their_category():
     out = make('<script async src="https://t.example/a.js"></script><script>go(1 < 2)</script>')
     assert re.findall(r"<script[^>]*>", out) == [
-        '<script type="text/plain" data-consent-category="analytics" async '
-        'data-consent-src="https://t.example/a.js">',
+        ('<script type="text/plain" data-consent-category="analytics" async '
+         'data-consent-src="https://t.example/a.js">'),
         '<script type="text/plain" data-consent-category="analytics">',
     ]
     assert "go(1 < 2)" in out
@@ -91,8 +91,8 @@ def test_code_without_any_element_is_refused():
         raise AssertionError("empty code was accepted")
 
 
-LIVE_SCRIPT = re.compile(r"<script(?![^>]*type=\"text/plain\")[^>]*>", re.I)
-LIVE_SRC = re.compile(r"<(?:iframe|img|embed|video|audio|source)\b[^>]*\ssrc=", re.I)
+LIVE_SCRIPT = re.compile(r"<script(?![^>]*type=\"text/plain\")[^>]*>", re.IGNORECASE)
+LIVE_SRC = re.compile(r"<(?:iframe|img|embed|video|audio|source)\b[^>]*\ssrc=", re.IGNORECASE)
 
 html_pieces = st.sampled_from([
     "<script>", "</script>", "<script src='https://x.example/a.js'>", "<iframe src=//y.example>",
@@ -102,16 +102,16 @@ html_pieces = st.sampled_from([
 ])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(html_pieces, max_size=25), st.sampled_from(["head", "body"]))
 def test_whatever_the_code_nothing_is_live_outside_templates(pieces, placement):
     out = make("".join(pieces), placement)
     # What is inside a script or a style is text, not markup: leave it out of the checks.
-    out = re.sub(r"<style>.*?</style>", "<style></style>", out, flags=re.S)
+    out = re.sub(r"<style>.*?</style>", "<style></style>", out, flags=re.DOTALL)
     assert out.count("</script>") == out.count('<script type="text/plain"')
     out = re.sub(r'(<script type="text/plain"[^>]*>).*?</script>', r"\1</script>", out,
-                 flags=re.S)
-    outside = re.sub(r"<template\b.*?</template>", "", out, flags=re.S)
+                 flags=re.DOTALL)
+    outside = re.sub(r"<template\b.*?</template>", "", out, flags=re.DOTALL)
     placeholder_free = outside.split('<div class="consent-placeholder">')[0]
     assert not LIVE_SCRIPT.search(out)
     assert not LIVE_SRC.search(placeholder_free)

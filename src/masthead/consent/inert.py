@@ -185,7 +185,7 @@ class _Rewriter(HTMLParser):
                 self._hosts.setdefault(host.lower(), None)
             # The script is inert text now, but "</script" inside it would still end it early,
             # and "<!--" would make the HTML parser look for a second "</script>".
-            self.out.append(re.sub(r"</(script)", r"<\\/\1", data, flags=re.I)
+            self.out.append(re.sub(r"</(script)", r"<\\/\1", data, flags=re.IGNORECASE)
                             .replace("<!--", "<\\!--"))
             return
         if not self.open_tags and data.strip():
