@@ -49,5 +49,6 @@ def topical(make_article, on_commit):
     """make(topic, i, **fields): a published article about one topic, index updated."""
     def make(topic, i, **fields):
         fields.setdefault("body", body_for(topic, i))
-        return on_commit(make_article, title=f"{topic.title()} story {i}", **fields)
+        fields.setdefault("title", f"{topic.title()} story {i}")
+        return on_commit(make_article, **fields)
     return make
