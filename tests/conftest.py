@@ -29,6 +29,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Tests see every change at once; tests/site/test_page_cache.py turns the cache back on."""
+    settings.MASTHEAD_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def section(db):
     from masthead.newsroom.models import Section

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "masthead.site.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,6 +175,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("MASTHEAD_FROM_EMAIL", "masthead@localhost")
 
 # Lists on public pages.
 MASTHEAD_PAGE_SIZE = int(os.environ.get("MASTHEAD_PAGE_SIZE", "12"))
+
+# Whole-page cache for anonymous readers (masthead/site/page_cache.py); 0 turns it off.
+MASTHEAD_PAGE_CACHE_SECONDS = int(os.environ.get("MASTHEAD_PAGE_CACHE_SECONDS", "300"))
+MASTHEAD_PAGE_CACHE_SKIP_PREFIXES = (
+    "/admin/", "/api/", "/media/", "/static/", "/consent/", "/comments/",
+)
 
 LOGGING = {
     "version": 1,
