@@ -267,3 +267,44 @@ def test_without_javascript_the_form_stores_the_choice(visit, site, third_party)
     # No script can run without JavaScript: the third party is never contacted.
     assert [url for url in requests if not url.startswith(site)] == []
     assert third_party.requests == []
+
+
+def test_google_consent_mode_signals_follow_the_choice(visit, site, third_party):
+    from masthead.consent.models import ConsentSettings
+
+    conf = ConsentSettings.defaults()
+    conf.google_consent_mode = True
+    conf.save()
+    page, _ = visit()
+    signals = "Array.from(window.dataLayer || [], entry => Array.from(entry))"
+    default = page.evaluate(signals)
+    assert default[0][:2] == ["consent", "default"]
+    assert default[0][2]["analytics_storage"] == "denied"
+    assert default[0][2]["ad_user_data"] == "denied" and default[0][2]["ad_storage"] == "denied"
+    assert default[1][:2] == ["consent", "update"]  # no choice yet: still denied
+    assert default[1][2]["analytics_storage"] == "denied"
+    page.locator("#consent-banner summary").click()
+    page.get_by_label("Analytics").check()
+    page.get_by_role("button", name="Save my choices").click()
+    page.wait_for_function("window.statsRuns === 1")
+    update = page.evaluate(signals)[-1]
+    assert update[:2] == ["consent", "update"]
+    assert update[2]["analytics_storage"] == "granted" and update[2]["ad_storage"] == "denied"
+
+
+def test_notice_only_mode_runs_until_the_reader_opts_out(visit, site, third_party):
+    from masthead.consent.models import ConsentSettings
+
+    conf = ConsentSettings.defaults()
+    conf.mode = "notice_only"
+    conf.save()
+    page, _ = visit()
+    banner = page.locator("#consent-banner")
+    banner.wait_for(state="visible")
+    assert "We'll assume you're ok with this" in banner.inner_text()
+    page.wait_for_function("window.statsRuns === 1")
+    with page.expect_navigation():
+        banner.get_by_role("button", name="Opt out").click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.statsRuns || 0") == 0
+    assert banner.is_hidden()
