@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from masthead.newsroom.roles import Role, role_of
+
 from .forms import NOT_TEXT_MESSAGE, NOT_TEXT_RE
 from .models import (
     MAX_COMMENT_LENGTH,
@@ -20,6 +22,26 @@ from .models import (
     DiscussionSettings,
 )
 from .moderation import Action, moderate
+
+
+def can_moderate(user) -> bool:
+    """Editors and administrators moderate, as in WordPress; others need the explicit permission."""
+    return role_of(user) in {Role.ADMINISTRATOR, Role.EDITOR} or user.has_perm(
+        "comments.moderate_comment")
+
+
+class ModeratorsOnly:
+    def has_module_permission(self, request):
+        return can_moderate(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_moderate(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_moderate(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_moderate(request.user)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -80,7 +102,7 @@ ACTION_FOR_STATUS = {
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ModeratorsOnly, admin.ModelAdmin):
     form = CommentAdminForm
     list_display = ["author_column", "excerpt", "article_column", "status", "verdict_column",
                     "created_at"]
@@ -117,13 +139,7 @@ class CommentAdmin(admin.ModelAdmin):
             if name in actions:
                 func, _, _ = actions[name]
                 actions[name] = (func, name, label)
-        if not self.has_moderate_permission(request):
-            for name in labels:
-                actions.pop(name, None)
         return actions
-
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("comments.moderate_comment")
 
     @admin.display(description="Author", ordering="author")
     def author_column(self, obj):
@@ -166,10 +182,9 @@ class CommentAdmin(admin.ModelAdmin):
             wanted = obj.status
             obj.status = form.initial["status"]
             super().save_model(request, obj, form, change)
-            if self.has_moderate_permission(request):
-                _, note = moderate([obj], ACTION_FOR_STATUS[wanted])
-                if note:
-                    self.message_user(request, note)
+            _, note = moderate([obj], ACTION_FOR_STATUS[wanted])
+            if note:
+                self.message_user(request, note)
             return
         super().save_model(request, obj, form, change)
 
@@ -182,7 +197,7 @@ class CommentAdmin(admin.ModelAdmin):
         ]
 
     def reply_view(self, request, pk):
-        if not self.has_moderate_permission(request):
+        if not can_moderate(request.user):
             return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
         parent = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
         form = ReplyForm(request.POST or None)
@@ -208,7 +223,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleComments)
-class ArticleCommentsAdmin(admin.ModelAdmin):
+class ArticleCommentsAdmin(ModeratorsOnly, admin.ModelAdmin):
     """Comments per article: counts by status, open or closed, a link to each list."""
 
     list_display = ["title", "published_at", "pending", "approved", "spam", "open_column",
@@ -230,14 +245,6 @@ class ArticleCommentsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("comments.view_comment")
-
-    def has_module_permission(self, request):
-        return request.user.has_perm("comments.view_comment")
 
     @admin.display(description="Pending", ordering="n_pending")
     def pending(self, obj):
@@ -262,9 +269,6 @@ class ArticleCommentsAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">Comments</a>', url)
 
     def _set_open(self, request, queryset, is_open: bool):
-        if not request.user.has_perm("comments.moderate_comment"):
-            self.message_user(request, "You may not change discussions.", messages.ERROR)
-            return
         for article in queryset:
             ArticleDiscussion.objects.update_or_create(
                 article=article, defaults={"comments_open": is_open})
