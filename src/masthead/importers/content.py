@@ -46,8 +46,9 @@ ChildrenLookup = Callable[[str], list[Media]]
 
 def plain_text(value: str, limit: int | None = None) -> str:
     """Text without markup: for titles, excerpts and names (WordPress lets HTML into titles)."""
-    text = html.unescape(nh3.clean(value or "", tags=set()))
-    text = html.unescape(text)  # nh3 escapes what it keeps; one more pass undoes that
+    text = value or ""
+    if "<" in text or "&" in text:  # the common case needs no parser
+        text = html.unescape(nh3.clean(text, tags=set()))
     text = re.sub(r"\s+", " ", text).strip()
     if limit and len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -38,12 +38,13 @@ from .bulk import deferred_search_index
 from .comment_import import CommentImporter
 from .content import Media, plain_text, wordpress_to_body
 from .models import ImportedAttachment, LegacyURL, WordPressObject
-from .wxr import WxrAuthor, WxrError, WxrItem, WxrSite, WxrTerm, read_wxr
+from .wxr import WxrAuthor, WxrError, WxrItem, WxrSite, WxrTerm, overview, read_wxr
 
 # Bump when the conversion changes, so a re-import rewrites what an older version made.
 CONVERTER_VERSION = "1"
 Kind = WordPressObject.Kind
 MAX_KEPT_WARNINGS = 500
+BATCH = 500  # new articles whose links, revisions and records are written together
 
 
 @dataclass
@@ -72,7 +73,6 @@ class Summary:
 class Scan:
     """What the first pass learned about the file."""
 
-    site: WxrSite
     records: int = 0
     items: int = 0
     comments: int = 0
@@ -83,25 +83,17 @@ class Scan:
 
 def scan(path) -> Scan:
     """Read the whole file once, checking it; raises WxrError naming the line of a problem."""
-    result = None
-    for record in read_wxr(path):
-        if isinstance(record, WxrSite):
-            result = Scan(site=record)
-            continue
-        result.records += 1
-        if isinstance(record, WxrItem):
-            result.items += 1
-            result.comments += len(record.comments)
-            if result.utc_offset is None and record.date and record.date_gmt:
-                result.utc_offset = record.date - record.date_gmt.replace(tzinfo=None)
-            if record.post_type == "attachment":
-                url = record.attachment_url or record.guid
-                result.attachments[record.post_id] = Media(
-                    url=url, alt=plain_text(record.meta.get("_wp_attachment_image_alt", "")),
-                    caption=plain_text(record.excerpt),
-                )
-                if record.parent not in {"", "0"}:
-                    result.children[record.parent].append(record.post_id)
+    seen = overview(path)
+    result = Scan(records=seen.records, items=seen.items, comments=seen.comments,
+                  utc_offset=seen.utc_offset)
+    for wp_id, item in seen.attachments.items():
+        result.attachments[wp_id] = Media(
+            url=item.attachment_url or item.guid,
+            alt=plain_text(item.meta.get("_wp_attachment_image_alt", "")),
+            caption=plain_text(item.excerpt),
+        )
+        if item.parent not in {"", "0"}:
+            result.children[item.parent].append(wp_id)
     return result
 
 
@@ -111,6 +103,15 @@ def digest_of(record, *extra) -> str:
     changes = {"line": None, "comments": []} if isinstance(record, WxrItem) else {}
     payload = repr((CONVERTER_VERSION, dataclasses.replace(record, **changes), extra))
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def first_revision(article: Article, tag_ids: list[int], author_ids: list[int]) -> Revision:
+    """The revision Revision.snapshot() would take of a just-imported article, made without its
+    two look-up queries (the tags and bylines are known) so it can be bulk-created."""
+    data = {name: getattr(article, name) for name in Revision.FIELDS}
+    data["published_at"] = article.published_at.isoformat() if article.published_at else None
+    return Revision(article=article, data=data, tag_ids=sorted(tag_ids),
+                    author_ids=sorted(author_ids))
 
 
 def normalise_path(url: str) -> str | None:
@@ -150,19 +151,22 @@ class WxrImporter:
         self.authors: dict[str, int | None] = {}
         self.users_by_wp_id: dict[str, int] = {}  # for comments written by signed-in users
         self.comment_importer = CommentImporter(self)
+        # A first import of this site has no records to look up: one query saved per object.
+        self.first_import = False
         self.touched_articles: set[int] = set()
+        self.pending_mappings: dict[tuple[str, str], WordPressObject] = {}
+        self.pending_legacy: dict[str, tuple[str, int]] = {}
+        self.pending_tag_links: list = []
+        self.pending_author_links: list = []
+        self.pending_revisions: list[Revision] = []
 
     # -- entry point ---------------------------------------------------------------------------
     def run(self, scan_result: Scan | None = None) -> Summary:
         self.scan = scan_result or scan(self.path)
-        site = self.scan.site
-        self.site = (site.base_blog_url or site.link or site.base_site_url or "").rstrip("/")
-        self.summary.site = self.site
-        self.language = self._language(site.language)
         with transaction.atomic(), deferred_search_index() as self.touched_articles:
             self._import_records()
             if not self.dry_run:
-                self.comment_importer.flush()
+                self.flush()
             if self.dry_run:
                 transaction.set_rollback(True)  # belt and braces: a dry run writes nothing anyway
         return self.summary
@@ -170,6 +174,7 @@ class WxrImporter:
     def _import_records(self) -> None:
         for record in read_wxr(self.path):
             if isinstance(record, WxrSite):
+                self.start_site(record)
                 continue
             if isinstance(record, WxrAuthor):
                 self.import_author(record)
@@ -179,31 +184,62 @@ class WxrImporter:
                 self.import_item(record)
             self.progress(1)
 
+    def start_site(self, site: WxrSite) -> None:
+        # WordPress ids mean something only within one blog: records are kept per blog address.
+        self.site = (site.base_blog_url or site.link or site.base_site_url or "").rstrip("/")
+        self.summary.site = self.site
+        self.language = self._language(site.language)
+        self.first_import = not WordPressObject.objects.filter(site=self.site).exists()
+
     # -- helpers -------------------------------------------------------------------------------
     def _language(self, code: str) -> str:
         code = (code or "").split("-")[0].lower()
         return code if code in LANGUAGE_NAMES else ""
 
+    # -- writes held back and made in batches (see flush) ---------------------------------------
     def _mapping(self, kind: str, wp_id: str) -> WordPressObject | None:
+        pending = self.pending_mappings.get((kind, wp_id))
+        if pending is not None or self.first_import:
+            return pending
         return WordPressObject.objects.filter(site=self.site, kind=kind, wp_id=wp_id).first()
 
     def _remember(self, mapping, kind, wp_id, obj_id, digest, meta=None) -> None:
         if mapping is None:
-            WordPressObject.objects.create(site=self.site, kind=kind, wp_id=wp_id,
-                                           object_id=obj_id, digest=digest, meta=meta or {})
-        else:
-            mapping.object_id, mapping.digest = obj_id, digest
-            if meta is not None:
-                mapping.meta = meta
+            self.pending_mappings[(kind, wp_id)] = WordPressObject(
+                site=self.site, kind=kind, wp_id=wp_id, object_id=obj_id, digest=digest,
+                meta=meta or {})
+            return
+        mapping.object_id, mapping.digest = obj_id, digest
+        if meta is not None:
+            mapping.meta = meta
+        if mapping.pk is not None:  # a pending one is written as it is by flush()
             mapping.save()
 
     def _legacy(self, url: str, target_kind: str, target_id: int, own_url: str = "") -> None:
         path = normalise_path(url)
         if not path or (own_url and path == normalise_path(own_url)):
             return
-        LegacyURL.objects.update_or_create(
-            path=path[:500], defaults={"target_kind": target_kind, "target_id": target_id},
+        self.pending_legacy[path[:500]] = (target_kind, target_id)
+
+    def flush(self) -> None:
+        """Write the held-back rows: import records, old addresses, new articles' tags, bylines
+        and first revisions. Called every BATCH new articles and at the end."""
+        WordPressObject.objects.bulk_create(self.pending_mappings.values(), batch_size=500)
+        LegacyURL.objects.bulk_create(
+            [LegacyURL(path=path, target_kind=kind, target_id=pk)
+             for path, (kind, pk) in self.pending_legacy.items()],
+            batch_size=500, update_conflicts=True, unique_fields=["path"],
+            update_fields=["target_kind", "target_id"],
         )
+        Article.tags.through.objects.bulk_create(self.pending_tag_links, batch_size=500)
+        Article.authors.through.objects.bulk_create(self.pending_author_links, batch_size=500)
+        Revision.objects.bulk_create(self.pending_revisions, batch_size=500)
+        self.pending_mappings.clear()
+        self.pending_legacy.clear()
+        self.pending_tag_links.clear()
+        self.pending_author_links.clear()
+        self.pending_revisions.clear()
+        self.comment_importer.flush()
 
     def _aware(self, local: datetime | None, gmt: datetime | None) -> datetime | None:
         """A WordPress date as an aware datetime: the GMT column when set, otherwise the local
@@ -481,14 +517,21 @@ class WxrImporter:
         article.save()
         tag_pks = sorted({pk for pk in tag_pks if pk})
         author_pks = [author_pk] if author_pk else []
-        if is_new:  # nothing to compare with: add, one query each
-            article.tags.add(*tag_pks)
-            article.authors.add(*author_pks)
+        self.touched_articles.add(article.pk)
+        if is_new:
+            # A new article's links and first revision are written in the next batch.
+            self.pending_tag_links += [Article.tags.through(article_id=article.pk, tag_id=pk)
+                                       for pk in tag_pks]
+            self.pending_author_links += [
+                Article.authors.through(article_id=article.pk, author_id=pk) for pk in author_pks
+            ]
+            self.pending_revisions.append(first_revision(article, tag_pks, author_pks))
+            if len(self.pending_revisions) >= BATCH:
+                self.flush()
         else:
             article.tags.set(tag_pks)
             article.authors.set(author_pks)
-        self.touched_articles.add(article.pk)
-        Revision.snapshot(article)
+            Revision.snapshot(article)
         self._remember(mapping, Kind.POST, item.post_id, article.pk, digest,
                        meta=postmeta.kept(item))
         own = article.get_absolute_url()
