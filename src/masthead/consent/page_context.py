@@ -38,6 +38,14 @@ class ConsentContext:
         return [c.key for c in self.optional_categories if c.refused_by_gpc]
 
     @property
+    def gpc_refused_names(self) -> str:
+        """"Analytics and Marketing": what the banner says the GPC signal refuses."""
+        names = [c.name for c in self.optional_categories if c.refused_by_gpc]
+        if len(names) < 2:
+            return "".join(names) or "nothing optional"
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    @property
     def policy_url(self) -> str:
         return reverse("site:page", args=[self.settings.policy_page_slug])
 
