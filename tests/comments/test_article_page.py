@@ -57,8 +57,8 @@ def test_thread_markup(article):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;Bold&lt;/b&gt;" in page
-    assert '<a href="https://example.org/x" rel="nofollow ugc noopener">https://example.org/x</a>.' \
-        in page
+    link = '<a href="https://example.org/x" rel="nofollow ugc noopener">https://example.org/x</a>.'
+    assert link in page
     assert "This site uses Masthead Antispam to reduce spam." in page
     assert 'href="/privacy-policy/#comments">Learn how your comment data is processed.</a>' in page
     for name in ["comment", "author", "email", "url", "comment_parent"]:

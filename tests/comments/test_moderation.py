@@ -122,7 +122,8 @@ def test_change_page_shows_the_reasons_and_status_edit_teaches(admin_client, pos
     page = admin_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
     assert "text model" in page and "spam probability" in page
     data = {"article": comment.article_id, "parent": "", "author": comment.author,
-            "author_email": comment.author_email, "author_url": "", "text": comment.text + " edited",
+            "author_email": comment.author_email, "author_url": "",
+            "text": comment.text + " edited",
             "status": "approved"}
     response = admin_client.post(f"{CHANGELIST}{comment.pk}/change/", data)
     assert response.status_code == 302

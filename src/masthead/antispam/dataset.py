@@ -37,7 +37,8 @@ def load_youtube_spam(directory: str | Path) -> dict[str, list[LabelledComment]]
                 reader = csv.DictReader(fh)
                 missing = {"CONTENT", "CLASS"} - set(reader.fieldnames or [])
                 if missing:
-                    raise DatasetError(f"{path.name} lacks the column(s) {', '.join(sorted(missing))}")
+                    columns = ", ".join(sorted(missing))
+                    raise DatasetError(f"{path.name} lacks the column(s) {columns}")
                 rows = [
                     LabelledComment(video, row.get("AUTHOR") or "", row["CONTENT"] or "",
                                     row["CLASS"].strip() == "1")

@@ -152,7 +152,8 @@ class CommentAdmin(ModeratorsOnly, admin.ModelAdmin):
 
     @admin.display(description="In response to", ordering="article__title")
     def article_column(self, obj):
-        only_this = reverse("admin:comments_comment_changelist") + f"?article__id__exact={obj.article_id}"
+        changelist = reverse("admin:comments_comment_changelist")
+        only_this = f"{changelist}?article__id__exact={obj.article_id}"
         return format_html('<a href="{}">{}</a>', only_this, Truncator(obj.article.title).chars(60))
 
     @admin.display(description="Filter said", ordering="spam_score")

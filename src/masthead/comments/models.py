@@ -61,7 +61,7 @@ class Comment(models.Model):
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
-    # Retention counts from the moment a comment went to Spam or Trash, not from when it was written.
+    # Retention counts from when a comment went to Spam or Trash, not from when it was written.
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     status_before_trash = models.CharField(max_length=10, blank=True, editable=False)
 
@@ -74,7 +74,7 @@ class Comment(models.Model):
     # the same comment twice does not teach the model twice.
     trained_as = models.CharField(max_length=4, blank=True, editable=False)
 
-    # Where an imported comment came from (e.g. "wxr:example.org:123"), so re-imports are idempotent.
+    # Where an imported comment came from (e.g. "wxr:example.org:123"): re-imports are idempotent.
     import_ref = models.CharField(max_length=200, blank=True, db_index=True)
 
     objects = CommentQuerySet.as_manager()
@@ -102,7 +102,8 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.agent = (self.agent or "")[:500]
-        self.text_html = render_comment_html(self.text, is_html=self.text_format == self.Format.HTML)
+        is_html = self.text_format == self.Format.HTML
+        self.text_html = render_comment_html(self.text, is_html=is_html)
         super().save(*args, **kwargs)
 
     def set_status(self, status: str) -> None:
