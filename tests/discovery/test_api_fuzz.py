@@ -7,8 +7,11 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
-    content_type_conformance, negative_data_rejection, not_a_server_error,
-    response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    negative_data_rejection,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
 pytestmark = pytest.mark.django_db

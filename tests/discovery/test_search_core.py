@@ -123,7 +123,8 @@ def test_chinese_is_findable_inside_words_and_highlighted(fts):
 def test_snippets_highlight_and_escape(fts):
     backend, cur = fts
     backend.upsert(cur, [doc(1, "A <script> title about tides",
-                             body="Long text. " * 40 + "The tides & the moon <b>." + " More." * 40)])
+                             body="Long text. " * 40 + "The tides & the moon <b>."
+                             + " More." * 40)])
     hit = backend.search(cur, parse_query("tides"), SearchFilters(now=NOW), limit=5).hits[0]
     assert hit.title_html == "A &lt;script&gt; title about <mark>tides</mark>"
     assert "<mark>tides</mark> &amp; the moon &lt;b&gt;" in hit.snippet_html
@@ -178,7 +179,8 @@ def test_pages_past_the_rank_window_continue_newest_first(fts):
     assert ids(backend, cur, "harbour", sort="newest", limit=3)[0] == [1, 2, 3]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=300))
 def test_any_text_makes_a_valid_fts5_query(fts, text):
     backend, cur = fts
@@ -188,3 +190,11 @@ def test_any_text_makes_a_valid_fts5_query(fts, text):
         cur.execute("SELECT count(*) FROM discovery_search_fts WHERE discovery_search_fts MATCH ?",
                     [match_expression(query)])
     backend.search(cur, query, SearchFilters(now=NOW), limit=5)
+
+
+def test_a_match_only_in_the_summary_is_the_passage_shown(fts):
+    backend, cur = fts
+    backend.upsert(cur, [doc(1, "Council news", summary="Rents capped on the waterfront.",
+                             body="Councillors voted on Wednesday.")])
+    hit = backend.search(cur, parse_query("waterfront"), SearchFilters(now=NOW), limit=5).hits[0]
+    assert hit.snippet_html == "Rents capped on the <mark>waterfront</mark>."

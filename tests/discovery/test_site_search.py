@@ -200,3 +200,10 @@ def test_every_page_has_the_header_search_box(client, newsroom):
     html = client.get("/").content.decode()
     assert 'role="search"' in html and 'action="/search/"' in html
     assert '<label class="visually-hidden" for="site-search-q">' in html
+
+
+def test_summary_match_is_the_snippet_on_both_engines(make_article):
+    make_article(title="Council news", dek="Rents capped on the waterfront.",
+                 body="Councillors voted on Wednesday.")
+    result = site_search.search("waterfront").results[0]
+    assert "<mark>waterfront</mark>" in result.snippet_html

@@ -119,7 +119,8 @@ def test_empty_sitemaps_are_left_out_of_the_index(client, index_schema):
 
 
 def test_news_sitemap_holds_the_last_48_hours(client, make_article, urlset_schema):
-    recent = make_article(title="Fresh news & more", published_at=timezone.now() - timedelta(hours=3))
+    recent = make_article(title="Fresh news & more",
+                          published_at=timezone.now() - timedelta(hours=3))
     chinese = make_article(title="港口新闻", language="zh",
                            published_at=timezone.now() - timedelta(hours=5))
     make_article(title="Old news", published_at=timezone.now() - timedelta(hours=49))

@@ -54,7 +54,8 @@ class MastheadSitemap(Sitemap):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         for url in urls:
-            url["images"] = [src if "://" in src else base + src for src in self.images(url["item"])]
+            url["images"] = [src if "://" in src else base + src
+                             for src in self.images(url["item"])]
         return urls
 
     def latest_lastmod(self):

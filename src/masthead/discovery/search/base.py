@@ -29,6 +29,13 @@ def marked_to_html(text: str) -> str:
     return escaped + "</mark>" * max(0, opened)
 
 
+def best_passage(body: str, summary: str) -> str:
+    """The passage to show under a hit: the body's, unless only the summary holds a match."""
+    if MARK_START not in (body or "") and MARK_START in (summary or ""):
+        return summary
+    return body
+
+
 @dataclass(frozen=True)
 class SearchDocument:
     """One article as the index sees it: the text to search and the facts to filter on."""

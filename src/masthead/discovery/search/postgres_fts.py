@@ -21,6 +21,7 @@ from .base import (
     SearchFilters,
     SearchHit,
     SearchPage,
+    best_passage,
     clean_text,
     marked_to_html,
 )
@@ -69,9 +70,11 @@ class PostgresFtsBackend(SearchBackend):
             "title text NOT NULL, summary text NOT NULL, body text NOT NULL, "
             "document tsvector NOT NULL)"
         )
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING GIN (document)")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING GIN (document)")
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_published ON {TABLE} (published_at)")
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_authors ON {TABLE} USING GIN (author_ids)")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_authors ON {TABLE} USING GIN (author_ids)")
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_section ON {TABLE} (section_id)")
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_parent ON {TABLE} (parent_section_id)")
         cursor.execute("SAVEPOINT discovery_trgm")
@@ -188,7 +191,8 @@ class PostgresFtsBackend(SearchBackend):
         if tsquery:
             score_sql, score_params = f"ts_rank(document, {tsquery[0]})", tsquery[1]
         else:  # CJK only: a match in the title counts most, then the summary
-            score_sql = "(CASE WHEN title LIKE %s THEN 1.0 WHEN summary LIKE %s THEN 0.4 ELSE 0.1 END)"
+            score_sql = ("(CASE WHEN title LIKE %s THEN 1.0 WHEN summary LIKE %s THEN 0.4 "
+                         "ELSE 0.1 END)")
             pattern = "%" + needles[0] + "%"
             score_params = [pattern, pattern]
         window = min(total, self.rank_window)
@@ -203,7 +207,8 @@ class PostgresFtsBackend(SearchBackend):
                 cursor.execute(
                     f"SELECT article_id, {score_sql} AS score FROM ("
                     f"SELECT article_id, published_at, document, title, summary FROM {TABLE} "
-                    f"WHERE {where} ORDER BY published_at DESC, article_id DESC LIMIT %s) AS newest "
+                    f"WHERE {where} ORDER BY published_at DESC, article_id DESC LIMIT %s) "
+                    "AS newest "
                     "ORDER BY score DESC, published_at DESC, article_id DESC LIMIT %s OFFSET %s",
                     [*score_params, *params, window, min(limit, window - offset), offset],
                 )
@@ -217,25 +222,28 @@ class PostgresFtsBackend(SearchBackend):
     def _highlight(self, cursor, ranked, tsquery, needles) -> list[SearchHit]:
         ids = [row[0] for row in ranked]
         if needles or not tsquery:
-            cursor.execute(f"SELECT article_id, title, body FROM {TABLE} "
+            cursor.execute(f"SELECT article_id, title, body, summary FROM {TABLE} "
                            "WHERE article_id = ANY(%s)", [ids])
             words = needles + [w.removesuffix(":*") for w in (tsquery[1] if tsquery else [])]
             marked = {
-                row[0]: (highlight_substrings(row[1], words),
-                         highlight_substrings(row[2], words, limit=SNIPPET_CHARS))
+                row[0]: (highlight_substrings(row[1], words), best_passage(
+                    highlight_substrings(row[2], words, limit=SNIPPET_CHARS),
+                    highlight_substrings(row[3], words)))
                 for row in cursor.fetchall()
             }
         else:
             cfg = self.config
             cursor.execute(
                 f"SELECT article_id, ts_headline('{cfg}', title, q, %s), "
-                f"ts_headline('{cfg}', body, q, %s) "
+                f"ts_headline('{cfg}', body, q, %s), ts_headline('{cfg}', summary, q, %s) "
                 f"FROM {TABLE}, (SELECT {tsquery[0]} AS q) AS query WHERE article_id = ANY(%s)",
-                [TITLE_OPTIONS, HEADLINE_OPTIONS, *tsquery[1], ids],
+                [TITLE_OPTIONS, HEADLINE_OPTIONS, TITLE_OPTIONS, *tsquery[1], ids],
             )
-            marked = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+            marked = {row[0]: (row[1], best_passage(row[2], row[3]))
+                      for row in cursor.fetchall()}
         return [
-            SearchHit(id=article_id, score=float(score), title_html=marked_to_html(marked[article_id][0]),
+            SearchHit(id=article_id, score=float(score),
+                      title_html=marked_to_html(marked[article_id][0]),
                       snippet_html=marked_to_html(marked[article_id][1]))
             for article_id, score in ranked if article_id in marked
         ]

@@ -30,6 +30,7 @@ from .base import (
     SearchFilters,
     SearchHit,
     SearchPage,
+    best_passage,
     clean_text,
     marked_to_html,
 )
@@ -39,7 +40,7 @@ FTS = "discovery_search_fts"
 META = "discovery_search_meta"
 AUTHORS = "discovery_search_author"
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, body
-TITLE_COL, BODY_COL = 0, 2
+TITLE_COL, SUMMARY_COL, BODY_COL = 0, 1, 2
 SNIPPET_TOKENS = 28
 RANK_WINDOW = 5000
 ID_BITS = 24  # article ids below 16.7 million never share a key, whatever their release times
@@ -89,17 +90,17 @@ class SqliteFtsBackend(SearchBackend):
         cursor.executemany(sql.replace("?", self.placeholder), rows)
 
     def create_schema(self, cursor) -> None:
-        self._run(cursor, 
+        self._run(cursor,
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, summary, body, "
             "tokenize = 'porter unicode61 remove_diacritics 2')"
         )
-        self._run(cursor, 
+        self._run(cursor,
             f"CREATE TABLE IF NOT EXISTS {META} (doc_key INTEGER PRIMARY KEY, "
             "article_id INTEGER NOT NULL UNIQUE, section_id INTEGER, parent_section_id INTEGER)"
         )
         self._run(cursor, f"CREATE INDEX IF NOT EXISTS {META}_section ON {META} (section_id)")
         self._run(cursor, f"CREATE INDEX IF NOT EXISTS {META}_parent ON {META} (parent_section_id)")
-        self._run(cursor, 
+        self._run(cursor,
             f"CREATE TABLE IF NOT EXISTS {AUTHORS} (author_id INTEGER NOT NULL, "
             "doc_key INTEGER NOT NULL, PRIMARY KEY (author_id, doc_key)) WITHOUT ROWID"
         )
@@ -113,17 +114,17 @@ class SqliteFtsBackend(SearchBackend):
             return
         self.delete(cursor, [d.id for d in documents])
         rows = [(release_key(d.published_at, d.id), d) for d in documents]
-        self._run_many(cursor, 
+        self._run_many(cursor,
             f"INSERT INTO {FTS} (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
             [(key, split_cjk(clean_text(d.title)), split_cjk(clean_text(d.summary)),
               split_cjk(clean_text(d.body))) for key, d in rows],
         )
-        self._run_many(cursor, 
+        self._run_many(cursor,
             f"INSERT INTO {META} (doc_key, article_id, section_id, parent_section_id) "
             "VALUES (?, ?, ?, ?)",
             [(key, d.id, d.section_id, d.parent_section_id) for key, d in rows],
         )
-        self._run_many(cursor, 
+        self._run_many(cursor,
             f"INSERT OR IGNORE INTO {AUTHORS} (author_id, doc_key) VALUES (?, ?)",
             [(author_id, key) for key, d in rows for author_id in d.author_ids],
         )
@@ -196,7 +197,7 @@ class SqliteFtsBackend(SearchBackend):
             if total > window:
                 self._run(cursor, f"{newest_first} LIMIT 1 OFFSET ?", [*params, window - 1])
                 cutoff_clause, cutoff_params = " AND rowid >= ?", [cursor.fetchone()[0]]
-            self._run(cursor, 
+            self._run(cursor,
                 f"SELECT rowid, bm25({FTS}, {weights}) AS score FROM {FTS} "
                 f"WHERE {where}{cutoff_clause} ORDER BY score, rowid DESC LIMIT ? OFFSET ?",
                 [*params, *cutoff_params, min(limit, window - offset), offset],
@@ -221,18 +222,20 @@ class SqliteFtsBackend(SearchBackend):
         ranked = self._ranked_keys(cursor, where, params, total, limit, offset, sort)
         keys = [key for key, _ in ranked]
         marks = ", ".join("?" * len(keys))
-        self._run(cursor, 
+        self._run(cursor,
             f"SELECT f.rowid, m.article_id, highlight({FTS}, {TITLE_COL}, ?, ?), "
-            f"snippet({FTS}, {BODY_COL}, ?, ?, '…', {SNIPPET_TOKENS}) "
+            f"snippet({FTS}, {BODY_COL}, ?, ?, '…', {SNIPPET_TOKENS}), "
+            f"highlight({FTS}, {SUMMARY_COL}, ?, ?) "
             f"FROM {FTS} AS f JOIN {META} AS m ON m.doc_key = f.rowid "
             f"WHERE {FTS} MATCH ? AND f.rowid IN ({marks})",
-            [MARK_START, MARK_END, MARK_START, MARK_END, params[0], *keys],
+            [MARK_START, MARK_END, MARK_START, MARK_END, MARK_START, MARK_END, params[0], *keys],
         )
         marked = {row[0]: row[1:] for row in cursor.fetchall()}
         hits = []
         for key, score in ranked:
             if key in marked:
-                article_id, title, snippet = marked[key]
+                article_id, title, body, summary = marked[key]
+                snippet = best_passage(body, summary)
                 hits.append(SearchHit(id=article_id, score=score, title_html=marked_to_html(title),
                                       snippet_html=marked_to_html(snippet)))
         return SearchPage(total=total, hits=hits)
