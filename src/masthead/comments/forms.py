@@ -68,7 +68,7 @@ class CommentForm(TextOnlyMixin, forms.Form):
         return self.clean_text_field("author").strip()
 
     def clean_email(self):
-        return self.clean_text_field("email")
+        return self.clean_text_field("email").lower()
 
     def clean_url(self):
         url = self.clean_text_field("url")

@@ -102,6 +102,8 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.agent = (self.agent or "")[:500]
+        # Stored lower-case so look-ups by address (history, privacy requests) use the index.
+        self.author_email = (self.author_email or "").strip().lower()
         is_html = self.text_format == self.Format.HTML
         self.text_html = render_comment_html(self.text, is_html=is_html)
         super().save(*args, **kwargs)

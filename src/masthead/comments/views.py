@@ -153,7 +153,8 @@ def post_comment(request):
     )
     opened = request.POST.get("form_opened", "")
     screen(comment, discussion, honeypot=request.POST.get(HONEYPOT_FIELD, ""),
-           seconds_to_submit=seconds_since_form_opened(opened), timestamp_missing=not opened)
+           seconds_to_submit=seconds_since_form_opened(opened), timestamp_missing=not opened,
+           user_agent=request.META.get("HTTP_USER_AGENT", ""))
     with transaction.atomic():
         comment.save()
         if comment.status == Comment.Status.PENDING:
