@@ -4,6 +4,8 @@ import hashlib
 
 import pytest
 from django.conf import settings as django_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from masthead.consent.choice import Choice, decode
 from masthead.consent.models import Category, ConsentRecord, ConsentSettings
@@ -125,7 +127,8 @@ def test_an_unknown_choice_is_a_400_with_a_reason(choose, choice):
     assert not ConsentRecord.objects.exists()
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:1"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:1",
+                                    "0", "../admin/", "/\\evil.example"])
 def test_next_cannot_leave_the_site(choose, target):
     assert choose("accept", next=target)["Location"] == "/#consent-saved"
 
@@ -169,3 +172,37 @@ def test_grant_under_an_old_policy_does_not_carry_old_grants(choose):
     conf.save()
     choice = stored(choose("grant", ["preferences"]))
     assert choice.granted == {"preferences"} and choice.policy_version == 5
+
+
+def test_a_flood_of_choices_is_slowed_down(choose, settings):
+    from masthead.consent import views
+
+    for _ in range(views.CHOICES_PER_MINUTE):
+        assert choose("reject").status_code == 303
+    response = choose("reject")
+    assert response.status_code == 429 and b"try again in a minute" in response.content
+    assert ConsentRecord.objects.count() == views.CHOICES_PER_MINUTE
+    # Another network is not affected.
+    assert choose("reject", REMOTE_ADDR="198.51.100.7").status_code == 303
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choice=st.sampled_from(["accept", "reject", "save", "grant", "", "x"]),
+       categories=st.lists(st.text(max_size=40), max_size=5),
+       next_url=st.text(max_size=200),
+       # What a browser can put in a Cookie header: printable ASCII.
+       cookie=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=200))
+def test_whatever_is_posted_the_answer_is_a_choice_or_a_reason(client, choice, categories,
+                                                               next_url, cookie):
+    from django.core.cache import cache
+
+    cache.delete("masthead:consent:rate:127.0.0.0")
+    client.cookies[COOKIE] = cookie.replace(";", "").replace("\r", "").replace("\n", "")
+    data = {"choice": choice, "category": [c.replace("\x00", "") for c in categories],
+            "next": next_url.replace("\x00", "")}
+    response = client.post("/consent/", data, headers=SAME_ORIGIN)
+    assert response.status_code in (303, 400)
+    if response.status_code == 303:
+        assert response["Location"].startswith("/")
+        assert set(stored(response).granted) <= set(ALL)

@@ -5,6 +5,7 @@ import hashlib
 import ipaddress
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,8 @@ from .models import ConsentRecord
 from .same_origin import cross_site_reason
 
 SAVED_FRAGMENT = "#consent-saved"
+# Every choice writes a log record: a script posting in a loop must not fill the database.
+CHOICES_PER_MINUTE = 30
 
 
 def truncate_ip(value: str) -> str:
@@ -46,11 +49,21 @@ def _error(request, status: int, reason: str):
 
 def _next_url(request) -> str:
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    # A path on this site only: a relative "next" would resolve against /consent/.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target.split("#", 1)[0]
     return "/"
+
+
+def _too_many_choices(ip_network: str) -> bool:
+    key = f"masthead:consent:rate:{ip_network or 'unknown'}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) > CHOICES_PER_MINUTE
+    except ValueError:  # the key expired between add and incr
+        return False
 
 
 def sends_gpc(request) -> bool:
@@ -83,6 +96,10 @@ def choose(request):
     if action not in ConsentRecord.Action.values:
         return _error(request, 400, "That choice was not understood: use the buttons of the "
                                     "cookie banner or the cookie settings page.")
+    ip_network = truncate_ip(request.META.get("REMOTE_ADDR", ""))
+    if _too_many_choices(ip_network):
+        return _error(request, 429, "Too many cookie choices from your network in the last "
+                                    "minute: please try again in a minute.")
     context = page_context.for_request(request)
     conf = context.settings
     keys = set(context.category_keys())
@@ -108,7 +125,7 @@ def choose(request):
     ConsentRecord.objects.create(
         consent_id=choice.consent_id, policy_version=choice.policy_version, action=action,
         categories=sorted(granted), gpc=gpc, mode=conf.mode,
-        ip_truncated=truncate_ip(request.META.get("REMOTE_ADDR", "")),
+        ip_truncated=ip_network,
         user_agent_hash=user_agent_hash(request.headers.get("User-Agent", "")),
     )
     cookie = choice.encode()
