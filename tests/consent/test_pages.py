@@ -183,3 +183,20 @@ def test_the_cookie_settings_page(client):
     assert 'name="next" value="/consent/settings/"' in html
     assert 'id="consent-page-analytics"' in html and "data-consent-id" in html
     assert "consent.js" in html
+
+
+def test_editors_place_the_generated_list_inside_their_text(client):
+    from masthead.newsroom.models import Page
+
+    page = Page.objects.get(slug="privacy-policy")
+    page.body = "Our introduction.\n\n[cookie-list]\n\n## Contact\n\nWrite to the editors."
+    page.save()
+    html = client.get("/privacy-policy/").content.decode()
+    assert "[cookie-list]" not in html
+    assert html.index("Our introduction.") < html.index('class="consent-policy"') \
+        < html.index("Write to the editors.") < html.index("Last updated")
+    about = Page.objects.get(slug="about")
+    about.body = "Before.\n\n[cookie-list]\n\nAfter."
+    about.save()
+    html = client.get("/about/").content.decode()
+    assert "Before." in html and "After." in html and "consent-policy" not in html

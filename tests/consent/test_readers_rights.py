@@ -30,7 +30,8 @@ def reader_data(make_article):
     other = Comment.objects.create(article=article, author="Sam", text="Hello",
                                    author_email="sam@example.org", author_ip="198.51.100.1")
     ConsentRecord.objects.create(consent_id=CONSENT_ID, policy_version=1, action="accept",
-                                 categories=["analytics"], mode="opt_in", ip_truncated="203.0.113.0")
+                                 categories=["analytics"], mode="opt_in",
+                                 ip_truncated="203.0.113.0")
     ConsentRecord.objects.create(consent_id="Zyxwvutsrqponmlkjihgfe", policy_version=1,
                                  action="reject", mode="opt_in")
     return mine, other

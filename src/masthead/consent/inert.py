@@ -282,6 +282,7 @@ def _placeholder(analysis: Analysis, category_key: str, category_name: str,
         f"<strong>{name}</strong>, which you have not allowed.</p>"
         f'<p><button type="button" class="consent-button" data-consent-allow="'
         f'{html.escape(category_key)}" hidden>Allow {name} cookies</button> '
-        f'<a href="{html.escape(settings_url)}" data-consent-open>Cookie settings</a>{open_link}</p>'
+        f'<a href="{html.escape(settings_url)}" data-consent-open>Cookie settings</a>'
+        f"{open_link}</p>"
         "</div>"
     )

@@ -55,7 +55,8 @@ class ConsentSettings(models.Model):
     )
     choice_max_age_days = models.PositiveIntegerField(
         "ask again after (days)", default=180, validators=[MinValueValidator(1)],
-        help_text="How long a reader's choice is kept in their browser before they are asked again.",
+        help_text="How long a reader's choice is kept in their browser before they are asked "
+        "again.",
     )
     log_retention_days = models.PositiveIntegerField(
         "keep the consent log for (days)", default=395, validators=[MinValueValidator(1)],
