@@ -74,7 +74,7 @@ def test_the_script_config_names_what_it_needs(client, analytics_snippet):
     config = config_of(client.get("/").content.decode())
     assert config["categories"] == ["preferences", "analytics", "marketing"]
     assert config["gpcRefused"] == ["analytics", "marketing"]
-    assert config["cookies"] == {"analytics": ["_stats", "_stats_id"]}
+    assert config["cookies"]["analytics"] == ["_stats", "_stats_id"]
     assert config["policyVersion"] == 1 and config["mode"] == "opt_in"
     assert config["chooseUrl"] == "/consent/" and config["stateUrl"] == "/consent/state/"
     assert config["googleConsentMode"] is False
@@ -200,3 +200,10 @@ def test_editors_place_the_generated_list_inside_their_text(client):
     about.save()
     html = client.get("/about/").content.decode()
     assert "Before." in html and "After." in html and "consent-policy" not in html
+
+
+def test_the_comment_forms_cookie_is_declared_as_a_preference(client):
+    html = client.get("/privacy-policy/").content.decode()
+    preferences = html[html.index('id="cookies-preferences"'):html.index('id="cookies-analytics"')]
+    assert "<code>comment_author</code>" in preferences
+    assert config_of(html)["cookies"]["preferences"] == ["comment_author"]

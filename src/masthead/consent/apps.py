@@ -9,9 +9,10 @@ class ConsentConfig(AppConfig):
     def ready(self):
         from . import personal_data, signals
         from .sources.accounts import AccountsSource
-        from .sources.comments import CommentsSource
+        from .sources.comments import CommentsSource, declare_comment_cookie
         from .sources.consent_log import ConsentLogSource
 
         for source in (CommentsSource(), ConsentLogSource(), AccountsSource()):
             personal_data.register(source)
         signals.connect()
+        declare_comment_cookie()

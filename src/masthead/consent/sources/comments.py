@@ -6,6 +6,7 @@ retention clean-up) simply has nothing to do on a build without it.
 
 from django.apps import apps
 
+from ..cookies import DeclaredCookie, declare
 from ..personal_data import Erasure, PersonalDataSource, iso
 
 ANONYMOUS = "Anonymous"
@@ -21,6 +22,21 @@ def comment_model():
         return None
     fields = {f.name for f in model._meta.get_fields()}
     return model if REQUIRED_FIELDS <= fields else None
+
+
+def declare_comment_cookie() -> None:
+    """The comment form's "Save my name, email, and website" cookie, for the policy page (and
+    deleted when a reader withdraws Preferences)."""
+    try:
+        from masthead.comments.views import AUTHOR_COOKIE, AUTHOR_COOKIE_AGE
+    except ImportError:
+        return
+    days = round(AUTHOR_COOKIE_AGE / 86400)
+    declare(DeclaredCookie(
+        AUTHOR_COOKIE, "preferences",
+        "Remembers the name, e-mail address and website you gave in the comment form; set only "
+        "when you tick “Save my name, email, and website in this browser”.", f"{days} days",
+    ))
 
 
 class CommentsSource(PersonalDataSource):
