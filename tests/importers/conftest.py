@@ -45,15 +45,18 @@ def item_xml(post_id, title, *, slug=None, content="<p>Body.</p>", excerpt="", p
              categories=(), tags=(), comments="", meta=(), password="", link=None, parent=0,
              attachment_url="", comment_status="open", sticky=0):
     slug = slug if slug is not None else f"post-{post_id}"
-    link = link if link is not None else f"https://old.example.org/{date[:10].replace('-', '/')}/{slug}/"
+    if link is None:
+        link = f"https://old.example.org/{date[:10].replace('-', '/')}/{slug}/"
     terms = "".join(
-        f'<category domain="category" nicename="{s}">{cdata(n)}</category>' for s, n in categories
-    ) + "".join(f'<category domain="post_tag" nicename="{s}">{cdata(n)}</category>' for s, n in tags)
+        f'<category domain="{domain}" nicename="{s}">{cdata(n)}</category>'
+        for domain, pairs in (("category", categories), ("post_tag", tags)) for s, n in pairs
+    )
     metas = "".join(
         f"<wp:postmeta><wp:meta_key>{k}</wp:meta_key><wp:meta_value>{cdata(v)}</wp:meta_value>"
         "</wp:postmeta>" for k, v in meta
     )
-    attachment = f"<wp:attachment_url>{attachment_url}</wp:attachment_url>" if attachment_url else ""
+    attachment = (f"<wp:attachment_url>{attachment_url}</wp:attachment_url>"
+                  if attachment_url else "")
     return f"""
   <item>
     <title>{escape(title)}</title>
@@ -135,3 +138,18 @@ def run_import(db):
     from masthead.importers.importer import import_wxr
 
     return import_wxr
+
+
+@pytest.fixture(scope="module")
+def theme_unit_site(django_db_setup, django_db_blocker):
+    """WordPress's Theme Unit Test data imported once for a whole test module (the import takes
+    seconds), inside a transaction that is rolled back when the module is done. Each test still
+    runs in its own savepoint (the `db` fixture), so none sees another's changes."""
+    from django.db import transaction
+
+    from masthead.importers.importer import import_wxr
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        summary = import_wxr(THEME_UNIT)
+        yield summary
+        transaction.set_rollback(True)

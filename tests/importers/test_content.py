@@ -8,7 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from masthead.importers.content import (
-    Media, parse_shortcode_attributes, plain_text, sanitise, wordpress_to_body, wpautop,
+    Media,
+    parse_shortcode_attributes,
+    plain_text,
+    sanitise,
+    wordpress_to_body,
+    wpautop,
 )
 from masthead.newsroom.markdown import render_markdown
 
@@ -91,8 +96,9 @@ def test_code_shortcode_is_escaped_code():
 
 def test_blocks_are_unwrapped_and_dynamic_ones_reported():
     content = ('<!-- wp:paragraph -->\n<p>Hello <strong>there</strong></p>\n<!-- /wp:paragraph -->'
-               '\n\n<!-- wp:latest-posts {"postsToShow":3} /-->\n\n<!-- wp:table -->\n<figure class='
-               '"wp-block-table"><table><tbody><tr><td>1</td><td>2</td></tr></tbody></table>'
+               '\n\n<!-- wp:latest-posts {"postsToShow":3} /-->\n\n<!-- wp:table -->\n'
+               '<figure class="wp-block-table"><table><tbody><tr><td>1</td><td>2</td></tr>'
+               '</tbody></table>'
                '<figcaption>Numbers</figcaption></figure>\n<!-- /wp:table -->')
     body, html, warnings = convert(content)
     assert "wp:" not in body and "class=" not in body
