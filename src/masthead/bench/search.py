@@ -6,13 +6,16 @@ fifty in Chinese, spread over two years, sections and fifty authors. Then it run
 queries through the same call the search page makes (count, rank, highlight, load the articles):
 single words, pairs, phrases, prefixes, filters by section, author and date, Chinese, and words
 found in nearly every article. It reports the median and p95 latency in milliseconds against the
-target (p95 under 50 ms), and the same for whole /search/ pages.
+target (p95 under 50 ms), wall-clock and CPU time (the CPU figure leaves out waiting for cores
+on a busy machine; the load average is printed beside it), and the same for whole /search/ pages.
 """
 
 import argparse
 import json
+import os
 import random
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -144,6 +147,13 @@ def query_mix(world: dict, n: int, rng: random.Random) -> list[tuple[str, dict]]
     return out
 
 
+def _timed(fn):
+    """(wall ms, CPU ms) of one call. CPU time leaves out waiting for a busy machine's cores."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
 def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="masthead bench search")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
@@ -158,7 +168,7 @@ def run(argv: list[str]) -> int:
     rng = random.Random(args.seed)
 
     with fresh_site():
-        from django.test import Client
+        from django.test import Client, override_settings
 
         from masthead.discovery import site_search
 
@@ -167,33 +177,37 @@ def run(argv: list[str]) -> int:
         queries = query_mix(world, args.queries, rng)
         for text, filters in queries[:20]:  # warm the page cache and imports
             site_search.search(text, **filters)
-        times, slowest = [], []
+        wall, cpu, slowest = [], [], []
         for text, filters in queries:
-            with Timer() as t:
-                found = site_search.search(text, **filters)
-            ms = t.seconds * 1000
-            times.append(ms)
-            slowest.append((ms, text, found.total))
-        client = Client()
-        page_times = []
-        for text, _ in queries[: max(20, args.queries // 4)]:
-            with Timer() as t:
-                response = client.get("/search/", {"q": text})
-            assert response.status_code == 200, response.status_code
-            page_times.append(t.seconds * 1000)
+            found = []
+            w, c = _timed(lambda: found.append(site_search.search(text, **filters)))  # noqa: B023
+            wall.append(w)
+            cpu.append(c)
+            slowest.append((w, text, found[0].total))
+        # Whole pages, rendered each time (the anonymous page cache would otherwise answer).
+        client = Client(HTTP_HOST="localhost")
+        page_wall = []
+        with override_settings(MASTHEAD_PAGE_CACHE_SECONDS=0):
+            for text, _ in queries[: max(20, args.queries // 4)]:
+                with Timer() as t:
+                    response = client.get("/search/", {"q": text})
+                assert response.status_code == 200, response.status_code
+                page_wall.append(t.seconds * 1000)
     slowest.sort(reverse=True)
-    p95 = percentile(times, 95)
     result = {
         "articles": args.articles,
-        "queries": len(times),
+        "queries": len(wall),
         "build_seconds": round(build_time.seconds, 1),
-        "search_p50_ms": round(median(times), 2),
-        "search_p95_ms": round(p95, 2),
-        "search_max_ms": round(max(times), 2),
-        "page_p50_ms": round(median(page_times), 2),
-        "page_p95_ms": round(percentile(page_times, 95), 2),
+        "search_p50_ms": round(median(wall), 2),
+        "search_p95_ms": round(percentile(wall, 95), 2),
+        "search_max_ms": round(max(wall), 2),
+        "search_cpu_p50_ms": round(median(cpu), 2),
+        "search_cpu_p95_ms": round(percentile(cpu, 95), 2),
+        "page_p50_ms": round(median(page_wall), 2),
+        "page_p95_ms": round(percentile(page_wall, 95), 2),
         "target_p95_ms": TARGET_P95_MS,
-        "meets_target": p95 < TARGET_P95_MS,
+        "meets_target": percentile(wall, 95) < TARGET_P95_MS,
+        "load_average": round(os.getloadavg()[0], 2),
         "slowest": [f"{text} ({total} hits): {ms:.1f} ms" for ms, text, total in slowest[:3]],
     }
     emit(result, args.json, f"Site search latency, SQLite FTS5, {args.articles:,} articles")
