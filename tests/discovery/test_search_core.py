@@ -41,6 +41,11 @@ def test_operators_and_sql_are_only_text(text):
     assert len(q.terms) <= MAX_TERMS
 
 
+def test_prefixes_need_three_letters():
+    assert [(t.words, t.prefix) for t in parse_query("ec* eco*").terms] == [
+        (("ec",), False), (("eco",), True)]
+
+
 def test_empty_and_punctuation_only_queries_look_for_nothing():
     for text in ["", "   ", "*", '" "', "-word", "!!!", None]:
         assert parse_query(text).is_empty

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500  # a search box allows 200; anything longer is cut, not refused
 MAX_TERMS = 16
+MIN_PREFIX = 3
 
 # Han (with extensions and compatibility ideographs), kana, Hangul syllables and jamo,
 # CJK punctuation stays out: it is not a word character.
@@ -116,7 +117,9 @@ def _terms_from_chunk(text: str, *, phrase: bool, prefix: bool, negated: bool) -
         return [Term(tuple(w.lower() for w in words), negated=negated)]
     if cjk_run:
         return [Term(tuple(words), negated=negated)]
-    return [Term((words[0].lower(),), prefix=prefix, negated=negated)]
+    # A prefix of one or two letters would match a good part of the dictionary: a word it is.
+    return [Term((words[0].lower(),), prefix=prefix and len(words[0]) >= MIN_PREFIX,
+                 negated=negated)]
 
 
 def parse_query(text: str | None) -> ParsedQuery:
