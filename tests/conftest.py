@@ -138,7 +138,7 @@ def demo_server(tmp_path_factory):
 def browser():
     """Headless Debian chromium driven by Playwright (never a downloaded browser)."""
     if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: apt-get install -y chromium (the test command does)")
+        pytest.fail("chromium is missing: apt-get install -y chromium (scripts/test does that)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

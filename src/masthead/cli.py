@@ -1,6 +1,6 @@
 """The `masthead` command.
 
-    masthead [--data-dir DIR] demo  [--port PORT] [--workers N]   set up a demo newsroom and serve it
+    masthead [--data-dir DIR] demo  [--port PORT] [--workers N]   set up a demo newsroom, serve it
     masthead [--data-dir DIR] serve [--port PORT] [--workers N]   serve an existing site
     masthead bench NAME [--json] ...                              benchmarks (see masthead.bench)
     masthead [--data-dir DIR] <django command> ...                any Django management command

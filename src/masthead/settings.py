@@ -3,7 +3,7 @@
 Everything a site owner may change comes from environment variables (the `masthead` command turns
 its flags into them before Django starts):
 
-  MASTHEAD_DATA_DIR   where the SQLite database, secret key and uploads live (default ./masthead-data)
+  MASTHEAD_DATA_DIR   the SQLite database, secret key and uploads (default ./masthead-data)
   DATABASE_URL        use another database, e.g. postgres://user@host/db
   REDIS_URL           share the cache between processes and machines through Redis
   SECRET_KEY          otherwise generated once and kept in the data dir

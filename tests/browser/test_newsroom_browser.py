@@ -10,7 +10,8 @@ pytestmark = pytest.mark.browser
 def _a_syndicated_article(data_dir):
     db = sqlite3.connect(data_dir / "masthead.sqlite3")
     return db.execute(
-        "SELECT a.title, s.name FROM newsroom_article a JOIN newsroom_section s ON s.id = a.section_id"
+        "SELECT a.title, s.name FROM newsroom_article a"
+        " JOIN newsroom_section s ON s.id = a.section_id"
         " WHERE a.source_name != '' AND a.status = 'published' AND s.parent_id IS NULL"
         " ORDER BY a.published_at DESC LIMIT 1"
     ).fetchone()

@@ -59,7 +59,8 @@ def test_django_commands_work_with_the_same_settings(tmp_path):
     assert (tmp_path / "site" / "masthead.sqlite3").exists()
     assert (tmp_path / "site" / "secret_key").exists()
     # The environment variable works as well as the flag.
-    result = run_cli("showmigrations", "newsroom", env={"MASTHEAD_DATA_DIR": str(tmp_path / "site")})
+    result = run_cli("showmigrations", "newsroom",
+                     env={"MASTHEAD_DATA_DIR": str(tmp_path / "site")})
     assert result.returncode == 0 and "[X] 0001_initial" in result.stdout
 
 

@@ -1,5 +1,7 @@
 """Every newsroom role against every action, through the admin as a real user would do it."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -34,7 +36,21 @@ def _article(user, status=Article.Status.DRAFT, title="A piece"):
     return article
 
 
-def _form_data(article, **changes):
+def _inline_management(client, article):
+    """The management fields of whatever inlines other apps add to the article form."""
+    page = client.get(reverse("admin:newsroom_article_change", args=[article.pk]))
+    if page.status_code != 200:
+        return {}
+    fields = re.findall(r'name="([^"]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)"[^>]*value="(\d+)"',
+                        page.content.decode())
+    data = dict(fields)
+    for name in list(data):
+        if name.endswith("-TOTAL_FORMS"):
+            data[name] = data[name.replace("TOTAL", "INITIAL")]  # post no new inline rows
+    return data
+
+
+def _form_data(article, client=None, **changes):
     data = {
         "title": article.title, "slug": article.slug, "dek": "", "body": article.body,
         "section": "", "language": "en", "importance": "3", "status": article.status,
@@ -44,6 +60,8 @@ def _form_data(article, **changes):
         "source_published_at_1": "", "translation_of": "", "featured_image_url": "",
         "image_alt": "", "image_caption": "", "authors": [a.pk for a in article.authors.all()],
     }
+    if client is not None:
+        data.update(_inline_management(client, article))
     data.update(changes)
     return data
 
@@ -59,19 +77,19 @@ def _attempt(client, users, action, role):
         return client.get(reverse("admin:newsroom_article_add")).status_code == 200
     if action == "edit_own_draft":
         a = _article(me)
-        client.post(change(a), _form_data(a, title="Edited"))
+        client.post(change(a), _form_data(a, client, title="Edited"))
         return Article.objects.get(pk=a.pk).title == "Edited"
     if action == "edit_own_published":
         a = _article(me, status=Article.Status.PUBLISHED)
-        client.post(change(a), _form_data(a, title="Edited"))
+        client.post(change(a), _form_data(a, client, title="Edited"))
         return Article.objects.get(pk=a.pk).title == "Edited"
     if action == "edit_others":
         a = _article(other)
-        client.post(change(a), _form_data(a, title="Edited"))
+        client.post(change(a), _form_data(a, client, title="Edited"))
         return Article.objects.get(pk=a.pk).title == "Edited"
     if action in ("publish_own", "publish_others"):
         a = _article(me if action == "publish_own" else other)
-        client.post(change(a), _form_data(a, status="published"))
+        client.post(change(a), _form_data(a, client, status="published"))
         return Article.objects.get(pk=a.pk).status == Article.Status.PUBLISHED
     if action in ("delete_own_draft", "delete_others"):
         a = _article(me if action == "delete_own_draft" else other)
@@ -114,14 +132,14 @@ def test_contributor_submits_for_review_and_editor_sends_back_with_a_note(client
     client.force_login(contributor)
     a = _article(contributor)
     change = reverse("admin:newsroom_article_change", args=[a.pk])
-    client.post(change, _form_data(a, status="pending"))
+    client.post(change, _form_data(a, client, status="pending"))
     assert Article.objects.get(pk=a.pk).status == Article.Status.PENDING
 
     client.force_login(editor)
     index = client.get(reverse("admin:index")).content.decode()
     assert "<strong>1</strong> article waiting for review" in index
     a.refresh_from_db()
-    client.post(change, _form_data(a, status="draft", review_note="Needs a second source."))
+    client.post(change, _form_data(a, client, status="draft", review_note="Needs a second source."))
     a.refresh_from_db()
     assert a.status == Article.Status.DRAFT and a.review_note == "Needs a second source."
 
@@ -135,8 +153,8 @@ def test_every_save_keeps_a_revision_and_an_editor_restores_one(client, role_use
     client.force_login(editor)
     a = _article(editor, title="Version one")
     change = reverse("admin:newsroom_article_change", args=[a.pk])
-    client.post(change, _form_data(a, body="First text"))
-    client.post(change, _form_data(a, body="Second text"))
+    client.post(change, _form_data(a, client, body="First text"))
+    client.post(change, _form_data(a, client, body="Second text"))
     assert a.revisions.count() == 2
     history = client.get(reverse("admin:newsroom_article_revisions", args=[a.pk]))
     assert history.status_code == 200 and "First text" in history.content.decode()
@@ -159,7 +177,8 @@ def test_preview_shows_a_draft_to_its_writer_only(client, role_users):
 
 def test_markdown_preview_endpoint_sanitises(client, role_users):
     client.force_login(role_users["Author"])
-    r = client.post(reverse("admin:newsroom_preview_markdown"), {"body": "**b** <script>x</script>"})
+    r = client.post(reverse("admin:newsroom_preview_markdown"),
+                    {"body": "**b** <script>x</script>"})
     assert r.json()["html"].strip() == "<p><strong>b</strong> </p>"
 
 

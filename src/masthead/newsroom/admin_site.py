@@ -10,9 +10,10 @@ class NewsroomAdminSite(admin.AdminSite):
     index_title = "Desk"
 
     def each_context(self, request):
+        from masthead.site.context import current_site
+
         from .models import Article
         from .roles import can_review
-        from masthead.site.context import current_site
 
         context = super().each_context(request)
         context["site_header"] = f"{current_site(request).name} · newsroom"

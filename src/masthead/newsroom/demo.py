@@ -10,8 +10,8 @@ from datetime import timedelta
 from importlib import resources
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 

@@ -111,7 +111,7 @@ class Tag(models.Model):
 
 
 class Author(models.Model):
-    """A byline. Usually tied to a login, but a byline may exist without one (a guest, an agency)."""
+    """A byline: usually tied to a login, but it may exist without one (a guest, an agency)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -389,7 +389,9 @@ class Page(models.Model):
 
     def clean(self):
         if self.slug in RESERVED_PAGE_SLUGS:
-            raise ValidationError({"slug": f"“{self.slug}” is used by the site itself; pick another."})
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is used by the site itself; pick another."}
+            )
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -9,12 +9,12 @@ rather than checking roles itself, so the server enforces the same matrix the te
 - Contributor: writes their own drafts and submits them for review; cannot publish.
 """
 
-from enum import Enum
+from enum import StrEnum
 
 from django.contrib.auth.models import Group, Permission
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     ADMINISTRATOR = "Administrator"
     EDITOR = "Editor"
     AUTHOR = "Author"

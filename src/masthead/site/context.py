@@ -32,7 +32,8 @@ def site_furniture(request):
         "site": current_site(request),
         "nav_sections": navigation(),
         "breaking": Article.objects.published(now).filter(breaking_until__gt=now)
-        .only("pk", "title", "slug", "published_at", "created_at").order_by("-published_at").first(),
+        .only("pk", "title", "slug", "published_at", "created_at")
+        .order_by("-published_at").first(),
         "footer_pages": list(Page.objects.filter(is_published=True, show_in_footer=True)
                              .only("title", "slug")),
     }

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from masthead.newsroom.markdown import first_paragraph_text
+
 from .context import current_site
 
 
@@ -112,7 +113,8 @@ def for_article(request, article, crumbs):
         data["isBasedOn"] = based_on
     if article.translation_of_id:
         data["translationOfWork"] = {
-            "@type": "NewsArticle", "url": absolute(request, article.translation_of.get_absolute_url())
+            "@type": "NewsArticle",
+            "url": absolute(request, article.translation_of.get_absolute_url()),
         }
     data = {k: v for k, v in data.items() if v not in (None, "", [])}
     return to_script(data, breadcrumb_list(request, crumbs))

@@ -25,7 +25,7 @@ SECTION_BLOCK_SIZE = 4
 
 def paginate(request, queryset, per_page=None):
     """One page of `queryset`; a page past the end or not a number is a 404, never a 500."""
-    paginator = Paginator(queryset, per_page or settings.MASTHEAD_PAGE_SIZE, allow_empty_first_page=True)
+    paginator = Paginator(queryset, per_page or settings.MASTHEAD_PAGE_SIZE)
     try:
         return paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
@@ -176,7 +176,8 @@ def render_article(request, article, preview=False):
     if original is not None and not original.is_live:
         original = None
     return TemplateResponse(request, "site/article.html", {
-        "article": article, "authors": list(article.authors.all()), "tags": list(article.tags.all()),
+        "article": article, "authors": list(article.authors.all()),
+        "tags": list(article.tags.all()),
         "breadcrumbs": crumbs, "translations": translations, "original": original,
         "preview": preview,
         "structured_data": structured_data.for_article(request, article, crumbs),
@@ -199,7 +200,7 @@ def not_found(request, exception=None):
 
 def server_error(request):
     # No database here: the error may be the database. The template uses only static furniture.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render({}))
