@@ -330,8 +330,12 @@ def _protect_pre(markup: str) -> str:
 def wordpress_to_body(content: str, *, post_id: str = "0",
                       attachment: AttachmentLookup = lambda _id: None,
                       children: ChildrenLookup = lambda _id: [],
-                      warn: Callable[[str], None] = lambda _message: None) -> str:
-    """WordPress post content (classic or blocks) → a Masthead article body."""
+                      warn: Callable[[str], None] = lambda _message: None,
+                      finished_html: bool = False) -> str:
+    """WordPress post content (classic or blocks) → a Masthead article body.
+
+    `finished_html`: the content is already complete HTML (Masthead's own exports), so blank
+    lines do not make paragraphs."""
     if not content or not content.strip():
         return ""
     blocks = has_blocks(content)
@@ -343,6 +347,6 @@ def wordpress_to_body(content: str, *, post_id: str = "0",
     if dangerous:
         warn("removed " + ", ".join(f"<{tag}>" for tag in dangerous) + " (never run on this site)")
     content = _autoembed(content)
-    if not blocks:
+    if not blocks and not finished_html:
         content = wpautop(content)
     return markdown_safe_layout(re.sub(r"<p>\s*</p>", "", sanitise(content)))

@@ -20,6 +20,7 @@ from lxml import etree
 from masthead.comments.models import ArticleDiscussion, Comment
 from masthead.newsroom.models import Article, Author, Page, Section, Tag
 
+from .importer import EXPORT_GENERATOR
 from .models import WordPressObject
 
 WP = "http://wordpress.org/export/1.2/"
@@ -149,14 +150,15 @@ class _Writer:
         _sub(root, _wp("wxr_version"), "1.2")
         _sub(root, _wp("base_site_url"), self.base_url)
         _sub(root, _wp("base_blog_url"), self.base_url)
-        _sub(root, "generator", "Masthead")
+        _sub(root, "generator", EXPORT_GENERATOR)
         yield from root
 
     def furniture(self):
         for author in Author.objects.select_related("user").order_by("pk"):
             el = etree.Element(_wp("author"))
             user = author.user
-            _sub(el, _wp("author_id"), author.pk)
+            # Comments name their writer by user id, so authors are numbered by theirs.
+            _sub(el, _wp("author_id"), author.user_id or "")
             _sub(el, _wp("author_login"), self.login(author))
             _sub(el, _wp("author_email"), user.email if user else "")
             _sub(el, _wp("author_display_name"), author.display_name)

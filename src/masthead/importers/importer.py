@@ -44,6 +44,7 @@ from .wxr import WxrAuthor, WxrError, WxrItem, WxrSite, WxrTerm, overview, read_
 CONVERTER_VERSION = "1"
 Kind = WordPressObject.Kind
 MAX_KEPT_WARNINGS = 500
+EXPORT_GENERATOR = "Masthead"  # the <generator> of `masthead export-wxr` files
 BATCH = 500  # new articles whose links, revisions and records are written together
 
 
@@ -153,6 +154,7 @@ class WxrImporter:
         self.comment_importer = CommentImporter(self)
         # A first import of this site has no records to look up: one query saved per object.
         self.first_import = False
+        self.finished_html = False
         self.touched_articles: set[int] = set()
         self.pending_mappings: dict[tuple[str, str], WordPressObject] = {}
         self.pending_legacy: dict[str, tuple[str, int]] = {}
@@ -190,6 +192,8 @@ class WxrImporter:
         self.summary.site = self.site
         self.language = self._language(site.language)
         self.first_import = not WordPressObject.objects.filter(site=self.site).exists()
+        # Our own exports hold finished HTML: WordPress's paragraph rules must not apply twice.
+        self.finished_html = site.generator.startswith(EXPORT_GENERATOR)
 
     # -- helpers -------------------------------------------------------------------------------
     def _language(self, code: str) -> str:
@@ -466,6 +470,7 @@ class WxrImporter:
         return wordpress_to_body(
             item.content, post_id=item.post_id, attachment=attachments.get, children=children,
             warn=lambda message: self.summary.warn(where, message),
+            finished_html=self.finished_html,
         )
 
     def _status(self, item: WxrItem) -> str | None:

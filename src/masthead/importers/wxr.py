@@ -40,6 +40,7 @@ class WxrSite:
     wxr_version: str = ""
     base_site_url: str = ""
     base_blog_url: str = ""
+    generator: str = ""  # "https://wordpress.org/?v=6.4", or "Masthead" for our own exports
 
 
 @dataclass
@@ -284,6 +285,7 @@ def _site(channel_children: dict, names: _Names) -> WxrSite:
         wxr_version=_text(channel_children.get("wxr_version")),
         base_site_url=_text(channel_children.get("base_site_url")),
         base_blog_url=_text(channel_children.get("base_blog_url")),
+        generator=_text(channel_children.get("generator")),
     )
 
 
@@ -314,7 +316,9 @@ def read_wxr(source):
                 continue
             qname = etree.QName(element)
             local = qname.localname
-            if local in {"title", "link", "description", "language"} and qname.namespace is None:
+            if qname.namespace is None and local in {
+                "title", "link", "description", "language", "generator",
+            }:
                 site_fields[local] = element
                 continue
             if qname.namespace == names.wp and local in {
