@@ -27,7 +27,11 @@ from .harness import Timer, emit, fresh_site
 
 TARGET_SECONDS = 120
 MEMORY_GROWTH_LIMIT = 1.5
-WORDS = ["harbour", "council", "budget", "election", "river", "school", "bridge", "festival", "market", "storm", "hospital", "railway", "museum", "library", "court", "police", "weather", "football", "theatre", "archive"]
+WORDS = [
+    "harbour", "council", "budget", "election", "river", "school", "bridge", "festival", "market",
+    "storm", "hospital", "railway", "museum", "library", "court", "police", "weather", "football",
+    "theatre", "archive",
+]
 
 
 def _cdata(text: str) -> str:
@@ -65,7 +69,8 @@ def write_wxr(path: Path, posts: int, comments: int, seed: int = 7) -> int:
                     f"section-{c}</wp:category_nicename><wp:category_parent>{parent}"
                     f"</wp:category_parent><wp:cat_name>Section {c}</wp:cat_name></wp:category>\n")
         f.writelines(f"<wp:tag><wp:term_id>{1000 + t}</wp:term_id><wp:tag_slug>tag-{t}"
-                    f"</wp:tag_slug><wp:tag_name>Tag {t}</wp:tag_name></wp:tag>\n" for t in range(200))
+                     f"</wp:tag_slug><wp:tag_name>Tag {t}</wp:tag_name></wp:tag>\n"
+                     for t in range(200))
         comment_id = 0
         for p in range(posts):
             post_id = 10_000 + p

@@ -172,7 +172,8 @@ class ShortcodeConverter:
     def _sc_caption(self, attrs: dict, inner: str) -> str:
         inner = self.convert(inner)
         caption = attrs.get("caption", "")
-        media = re.match(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)", inner, re.DOTALL | re.IGNORECASE)
+        media = re.match(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)", inner,
+                         re.DOTALL | re.IGNORECASE)
         if media:
             img, rest = media.group(1), media.group(2)
             return _figure(img, caption or rest)
@@ -185,7 +186,7 @@ class ShortcodeConverter:
         ids = [i for i in ids if i]
         if ids:
             items = [self.attachment(i) for i in ids]
-            missing = [i for i, media in zip(ids, items) if media is None]
+            missing = [i for i, media in zip(ids, items, strict=True) if media is None]
             if missing:
                 self.warn(f"[gallery] names attachments not in the file: {', '.join(missing)}")
             items = [media for media in items if media is not None]
@@ -269,8 +270,10 @@ def wpautop(text: str) -> str:
 
 # -- embeds, sanitising and layout -------------------------------------------------------------
 
-_BARE_URL_LINE = re.compile(r"^(\s*(?:<p>)?\s*)(https?://[^\s<>\"]+)(\s*(?:</p>)?\s*)$", re.MULTILINE)
-_IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>.*?</iframe>", re.DOTALL | re.IGNORECASE)
+_BARE_URL_LINE = re.compile(r"^(\s*(?:<p>)?\s*)(https?://[^\s<>\"]+)(\s*(?:</p>)?\s*)$",
+                            re.MULTILINE)
+_IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>.*?</iframe>",
+                     re.DOTALL | re.IGNORECASE)
 _DANGEROUS = re.compile(r"<(script|object|embed|applet|form)\b", re.IGNORECASE)
 _BLOCK_LEVEL = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "figure", "blockquote",

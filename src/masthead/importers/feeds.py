@@ -86,7 +86,7 @@ def import_feed(source: str, section: Section, *, source_name: str = "", dry_run
             advance(1)
             key = entry_key(entry)
             link = (entry.get("link") or "").strip()
-            if not urlsplit(link).scheme in {"http", "https"} or len(link) > 500:
+            if urlsplit(link).scheme not in {"http", "https"} or len(link) > 500:
                 link = ""
             taken = SyndicatedItem.objects.filter(guid=key).exists() or (
                 link and Article.objects.filter(source_url=link).exists())

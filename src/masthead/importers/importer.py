@@ -287,7 +287,8 @@ class WxrImporter:
         if user is None:
             user = User(username=login[:150], email=record.email[:254],
                         first_name=record.first_name[:150], last_name=record.last_name[:150])
-            user.set_unusable_password()  # an administrator gives access; WordPress's hash is not in exports
+            # WordPress's password hashes are not in exports: an administrator gives access.
+            user.set_unusable_password()
             user.save()
         elif record.email and not user.email:
             user.email = record.email[:254]
