@@ -92,6 +92,10 @@ def test_byline_and_section_moves_follow(newsroom, make_article):
     assert found("ferry", author_id=n["author"].pk) == [story.pk]
     story.authors.remove(n["author"])
     assert found("ferry", author_id=n["author"].pk) == []
+    n["author"].articles.add(story)  # from the author's side too
+    assert found("ferry", author_id=n["author"].pk) == [story.pk]
+    n["author"].articles.clear()
+    assert found("ferry", author_id=n["author"].pk) == []
     europe = Section.objects.get(pk=n["europe"].pk)
     europe.parent = n["sport"]
     europe.save()
@@ -211,3 +215,9 @@ def test_summary_match_is_the_snippet_on_both_engines(make_article):
                  body="Councillors voted on Wednesday.")
     result = site_search.search("waterfront").results[0]
     assert "<mark>waterfront</mark>" in result.snippet_html
+
+
+def test_search_page_is_the_same_bytes_for_every_anonymous_reader(client, newsroom):
+    first = client.get("/search/", {"q": "lighthouse", "section": "world"}).content
+    client.cookies["masthead_consent"] = "analytics"
+    assert client.get("/search/", {"q": "lighthouse", "section": "world"}).content == first

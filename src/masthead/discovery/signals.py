@@ -21,14 +21,18 @@ def unindex_deleted_article(sender, instance, **kwargs):
 
 @receiver(m2m_changed, sender=Article.authors.through, dispatch_uid="discovery-index-bylines")
 def index_new_bylines(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":
+        # author.articles.clear(): after it, which articles lost the byline is no longer known.
+        instance._discovery_cleared_ids = list(instance.articles.values_list("pk", flat=True))
+        return
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if not reverse:
         site_search.reindex([instance.pk])
-    elif pk_set:  # author.articles.add(...): the articles are the pk_set
-        site_search.reindex(pk_set)
-    else:  # author.articles.clear(): which articles lost the byline is no longer known
-        site_search.rebuild()
+    elif action == "post_clear":
+        site_search.reindex(getattr(instance, "_discovery_cleared_ids", []))
+    else:  # author.articles.add(...) / remove(...): the articles are the pk_set
+        site_search.reindex(pk_set or [])
 
 
 @receiver(pre_save, sender=Section, dispatch_uid="discovery-section-parent-before")
