@@ -2,49 +2,7 @@
 
 import pytest
 
-from masthead.antispam import store
-from masthead.antispam.decision import SpamFilter, Thresholds
-from masthead.antispam.text_model import TextSpamModel
-
-SPAM_TEXTS = [
-    "Check out my channel and subscribe http://spam.example/win",
-    "Subscribe to my channel for free money http://spam.example",
-    "Cheap pills online, visit http://pills.example now",
-    "Make money fast working from home http://cash.example",
-    "Please subscribe to my channel, I make videos http://youtube.example/me",
-    "Free gift card giveaway click http://gift.example",
-    "Visit my website for cheap followers http://followers.example",
-    "Earn $500 a day from home, click here http://earn.example",
-    "Hey guys check out my new song and subscribe http://song.example",
-    "Win an iPhone now, limited offer http://win.example",
-    "Buy cheap watches http://watches.example best prices",
-    "Like and subscribe to my channel please http://channel.example",
-]
-HAM_TEXTS = [
-    "The harbour story was well reported, thank you.",
-    "I disagree with the council's decision on the ferry timetable.",
-    "My grandfather worked on those boats in the fifties.",
-    "Good piece. The second paragraph explains the budget clearly.",
-    "Does anyone know when the public meeting is?",
-    "This is the best coverage of the election I have read.",
-    "The photo of the old lighthouse brings back memories.",
-    "I hope the bridge repairs finish before winter.",
-    "Thanks for translating this article, very useful.",
-    "The interview with the mayor was fair and balanced.",
-    "Interesting to see how the fishing quotas changed.",
-    "We walked along the coast path last weekend, lovely.",
-]
-
-
-@pytest.fixture
-def quick_filter(db):
-    """A small filter trained in a moment, stored as the site's current model."""
-    texts, labels = SPAM_TEXTS + HAM_TEXTS, [1] * len(SPAM_TEXTS) + [0] * len(HAM_TEXTS)
-    spam_filter = SpamFilter(TextSpamModel(epochs=30).fit(texts, labels), Thresholds(0.5, 0.9))
-    store.forget_loaded()
-    store.save_filter(spam_filter, "retrain", note="tests")
-    yield spam_filter
-    store.forget_loaded()
+from tests.antispam.conftest import quick_filter  # noqa: F401  (shared with the antispam tests)
 
 
 @pytest.fixture
@@ -58,7 +16,8 @@ def discussion(db):
 
 
 @pytest.fixture
-def article(make_article, discussion, quick_filter):
+def article(make_article, discussion, request):
+    request.getfixturevalue("quick_filter")
     return make_article(title="Harbour ferry timetable changes")
 
 

@@ -245,7 +245,7 @@ def test_retrain_needs_enough_examples(article):
 
 
 def test_retrain_from_moderated_comments(article):
-    from tests.comments.conftest import HAM_TEXTS, SPAM_TEXTS
+    from tests.antispam.samples import HAM_TEXTS, SPAM_TEXTS
 
     for text in SPAM_TEXTS:
         make(article, "spam", text=text)

@@ -108,7 +108,10 @@ class SpamFilter:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "SpamFilter":
-        state = joblib.load(io.BytesIO(bytes(data)))
+        try:
+            state = joblib.load(io.BytesIO(bytes(data)))
+        except Exception as exc:  # pickle raises many kinds: name them all one way
+            raise ValueError(f"not a spam filter ({type(exc).__name__}: {exc})") from exc
         if not isinstance(state, dict) or state.get("format") != FORMAT_VERSION:
             raise ValueError("not a spam filter this version of Masthead can read")
         return cls(TextSpamModel.from_bytes(state["model"]),

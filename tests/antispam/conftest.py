@@ -1,0 +1,19 @@
+"""Fixtures for the spam defence tests (the comments tests use them too)."""
+
+import pytest
+
+from masthead.antispam import store
+from masthead.antispam.decision import SpamFilter, Thresholds
+from masthead.antispam.text_model import TextSpamModel
+from tests.antispam.samples import HAM_TEXTS, SPAM_TEXTS
+
+
+@pytest.fixture
+def quick_filter(db):
+    """A small filter trained in a moment, stored as the site's current model."""
+    texts, labels = SPAM_TEXTS + HAM_TEXTS, [1] * len(SPAM_TEXTS) + [0] * len(HAM_TEXTS)
+    spam_filter = SpamFilter(TextSpamModel(epochs=30).fit(texts, labels), Thresholds(0.5, 0.9))
+    store.forget_loaded()
+    store.save_filter(spam_filter, "retrain", note="tests")
+    yield spam_filter
+    store.forget_loaded()

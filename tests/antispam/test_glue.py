@@ -1,0 +1,92 @@
+"""The Django glue: the shared stored model, reloading, the fail-safe, Akismet, the starter."""
+
+import akismet
+import pytest
+
+from masthead.antispam import akismet_signal, service, store
+from masthead.antispam.models import SpamModelVersion
+from masthead.antispam.signals import History, Submission
+
+
+def test_a_new_site_gets_the_shipped_starter_model(db):
+    store.forget_loaded()
+    version, spam_filter = store.current_filter()
+    row = SpamModelVersion.objects.get(version=version)
+    assert row.source == "starter" and row.trained_on > 1000
+    verdict = spam_filter.decide(Submission("Check out my channel and subscribe!! http://x.example"))
+    assert verdict.action in {"spam", "hold"}
+    assert spam_filter.decide(Submission("The ferry story was well told.")).action == "approve"
+
+
+def test_every_process_reloads_when_the_version_moves(quick_filter):
+    version, mine = store.current_filter()
+    # Another process saves a new version: simulate it by writing the row directly.
+    other = SpamModelVersion.objects.get(version=version)
+    SpamModelVersion.objects.create(version=version + 1, source="feedback", data=other.data)
+    new_version, reloaded = store.current_filter()
+    assert new_version == version + 1 and reloaded is not mine
+
+
+def test_teaching_saves_a_new_version_and_prunes_old_ones(quick_filter):
+    for i in range(store.VERSIONS_KEPT + 2):
+        store.teach([f"novel phrase {i}"], [1])
+    versions = list(SpamModelVersion.objects.values_list("version", flat=True))
+    assert len(versions) == store.VERSIONS_KEPT
+    assert store.teach([], []) is None
+
+
+def test_a_broken_model_holds_the_comment(quick_filter):
+    SpamModelVersion.objects.create(version=store.latest_version() + 1, source="feedback",
+                                    data=b"garbage")
+    verdict = service.assess(Submission("A perfectly fine comment."))
+    assert verdict.action == "hold"
+    assert verdict.reasons[-1]["signal"] == "fail-safe"
+
+
+def test_a_missing_starter_holds_the_comment(db, settings, tmp_path):
+    settings.MASTHEAD_SPAM_STARTER_MODEL = str(tmp_path / "nothing.joblib")
+    store.forget_loaded()
+    verdict = service.assess(Submission("A perfectly fine comment."))
+    assert verdict.action == "hold" and "fail-safe" in {r["signal"] for r in verdict.reasons}
+
+
+def test_a_slow_filter_holds_the_comment(quick_filter, settings):
+    settings.MASTHEAD_SPAM_BUDGET_MS = 0
+    verdict = service.assess(Submission("A perfectly fine comment."))
+    assert verdict.action == "hold" and "budget" in verdict.reasons[-1]["detail"]
+
+
+class SaysSpam(akismet.TestSyncClient):
+    comment_check_response = akismet.CheckResponse.SPAM
+
+
+class SaysHam(akismet.TestSyncClient):
+    comment_check_response = akismet.CheckResponse.HAM
+
+
+@pytest.mark.parametrize("client_class, expected", [(SaysSpam, True), (SaysHam, False)])
+def test_akismet_is_one_more_signal_when_configured(quick_filter, settings, monkeypatch,
+                                                    client_class, expected):
+    settings.MASTHEAD_AKISMET_KEY = "test-key"
+    settings.MASTHEAD_AKISMET_URL = "http://testserver"
+    config = akismet.Config(key="test-key", url="http://testserver")
+    monkeypatch.setattr(akismet_signal, "_client",
+                        lambda: (client_class(config=config), akismet.CheckResponse))
+    verdict = service.assess(Submission("Nice article.", ip="203.0.113.1", user_agent="Mozilla"),
+                             History())
+    akismet_reason = next(r for r in verdict.reasons if r["signal"] == "akismet")
+    assert (akismet_reason["weight"] > 0) == expected
+
+
+def test_akismet_off_by_default_and_failures_stay_silent(quick_filter, settings, monkeypatch):
+    assert akismet_signal.check(Submission("x")) == (None, "")
+    settings.MASTHEAD_AKISMET_KEY = "test-key"
+
+    def broken():
+        raise akismet.ConfigurationError("bad key")
+
+    monkeypatch.setattr(akismet_signal, "_client", broken)
+    answer, note = akismet_signal.check(Submission("x"))
+    assert answer is None and "failed" in note
+    verdict = service.assess(Submission("Nice article."))
+    assert verdict.action == "approve"
