@@ -53,7 +53,7 @@ class CommentImporter:
 
     def __init__(self, run):
         self.run = run  # the WxrImporter: its summary, site, dry-run flag and date rules
-        self.trainer = None
+        self.written_ids: list[int] = []  # comments made or changed, for --train-spam
         self.created: list[_Pending] = []
         self.updated: list[_Pending] = []
         self.pk_by_key: dict[tuple[int, str], int] = {}  # (article pk, WordPress id) -> pk
@@ -133,8 +133,7 @@ class CommentImporter:
         if changed_mappings:
             WordPressObject.objects.bulk_update(changed_mappings, ["object_id", "digest"],
                                                 batch_size=500)
-        if self.trainer is not None:
-            self.trainer.add([p.comment for p in created + updated])
+        self.written_ids += [p.comment.pk for p in created + updated]
         # Parents of later comments are always in the same post: only this batch's posts'
         # entries could still be needed, and a post's comments never span two batches.
         self.pk_by_key.clear()

@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from masthead.importers.importer import WxrImporter, scan
+from masthead.importers.media import download_media as fetch_media
 from masthead.importers.reporting import print_summary, progress_bar
+from masthead.importers.spam_training import teach_from_comments
 from masthead.importers.wxr import WxrError
 
 
@@ -21,8 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--download-media", action="store_true",
                             help="after the import, fetch each attachment into the media folder "
                                  "(a file that cannot be fetched is reported and skipped)")
+        parser.add_argument("--train-spam", action="store_true",
+                            help="teach the spam model with the imported spam and approved "
+                                 "comments (after the import)")
 
-    def handle(self, *args, file, dry_run, download_media, verbosity, **options):
+    def handle(self, *args, file, dry_run, download_media, train_spam, verbosity, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
@@ -39,8 +44,19 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {exc}; nothing was imported") from None
         print_summary(summary, console, verbose=verbosity > 1)
         if download_media and not dry_run:
-            report = download_media(summary.site, progress_console=progress_console)
+            report = fetch_media(summary.site, progress_console=progress_console)
             console.print(f"media: {report.downloaded} downloaded, {report.already} already "
                           f"here, {len(report.failed)} failed")
             for url, reason in report.failed[:50]:
                 console.print(f"  - {url}: {reason}", markup=False)
+        if train_spam and not dry_run:
+            self.train(importer.comment_importer.written_ids, console, progress_console)
+
+    def train(self, comment_ids, console, progress_console) -> None:
+        with progress_bar("Teaching the spam model", len(comment_ids), progress_console) as step:
+            report = teach_from_comments(comment_ids, progress=step)
+        if report.error:
+            raise CommandError(f"the import is done, but the spam model could not learn from "
+                               f"it: {report.error}")
+        console.print(f"spam model: learned from {report.spam} spam and {report.ham} approved "
+                      f"comments" + (f" (model v{report.version})" if report.version else ""))
