@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from masthead.newsroom.models import Article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def get(client, url, status=200, **params):

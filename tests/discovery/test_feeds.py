@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from masthead.newsroom.models import Article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 FEEDS = ["/feed/", "/feed/atom/"]
 

@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 
 from masthead.newsroom.models import Article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 # What Google's Article documentation lists: no property is strictly required any more; these
 # are the recommended ones, and schema.org's NewsArticle is checked for all of them.

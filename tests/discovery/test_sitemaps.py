@@ -13,7 +13,7 @@ from lxml import etree
 from masthead.discovery import sitemaps
 from masthead.newsroom.models import Article, Page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 SCHEMAS = Path(__file__).parent / "schemas"
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
