@@ -70,6 +70,7 @@ def take(*args) -> str:
     return out.getvalue()
 
 
+@pytest.mark.postgres
 def test_rss_items_become_drafts_with_their_source(tmp_path, desk):
     feed = tmp_path / "wire.xml"
     feed.write_text(RSS)

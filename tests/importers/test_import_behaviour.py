@@ -47,6 +47,7 @@ def newsroom_file(title="First story", body="<p>Hello.</p>"):
     )
 
 
+@pytest.mark.postgres
 def test_everything_lands_where_it_belongs(write_wxr, run_import):
     summary = run_import(write_wxr(newsroom_file()))
     story = Article.objects.get(title="First story")
@@ -92,6 +93,7 @@ def test_everything_lands_where_it_belongs(write_wxr, run_import):
     assert any("password-protected" in w for w in summary.warnings)
 
 
+@pytest.mark.postgres
 def test_comments_keep_threads_statuses_and_authors(write_wxr, run_import):
     run_import(write_wxr(newsroom_file()))
     by_author = {c.import_ref.rsplit(":", 1)[1]: c for c in Comment.objects.all()}
@@ -106,6 +108,7 @@ def test_comments_keep_threads_statuses_and_authors(write_wxr, run_import):
     assert "<p>A comment.</p>" in by_author["1"].text_html
 
 
+@pytest.mark.postgres
 def test_reimport_is_idempotent_and_updates_changes(write_wxr, run_import):
     path = write_wxr(newsroom_file())
     first = run_import(path)
@@ -140,6 +143,7 @@ def test_dry_run_writes_nothing_and_reports_the_same(write_wxr, run_import):
                                                           real.counts.items()}
 
 
+@pytest.mark.postgres
 def test_truncated_file_leaves_the_site_as_it_was(write_wxr, run_import):
     run_import(write_wxr(newsroom_file()))
     before = counts()
@@ -150,6 +154,7 @@ def test_truncated_file_leaves_the_site_as_it_was(write_wxr, run_import):
     assert Article.objects.filter(title="First story").exists()
 
 
+@pytest.mark.postgres
 def test_a_failure_midway_rolls_everything_back(write_wxr, run_import, monkeypatch):
     from masthead.importers.importer import WxrImporter
 
@@ -163,6 +168,7 @@ def test_a_failure_midway_rolls_everything_back(write_wxr, run_import, monkeypat
     assert counts() == before  # no article without its comments, no comment without its post
 
 
+@pytest.mark.postgres
 def test_unicode_slugs_and_name_clashes(write_wxr, run_import):
     Tag.objects.create(name="Boats", slug="vessels")
     Section.objects.create(name="News desk", slug="news")
@@ -190,3 +196,18 @@ def test_old_exports_without_declared_authors_or_ids(write_wxr, run_import):
     assert [a.user.username for a in article.authors.all()] == ["columnist"]
     assert article.section.name == "Opinion"
     assert WordPressObject.objects.filter(kind="post", wp_id="5").exists()  # from ?p=5
+
+
+def test_children_declared_before_their_parents(write_wxr, run_import):
+    text = wxr(category_xml(3, "harbour", "Harbour", parent="local"),
+               category_xml(2, "local", "Local", parent="news"),
+               category_xml(1, "news", "News"),
+               category_xml(4, "orphan", "Orphan", parent="never-declared"),
+               item_xml(10, "Story", categories=[("harbour", "Harbour")]))
+    summary = run_import(write_wxr(text))
+    sections = {s.slug: (s.name, s.parent.slug if s.parent else None)
+                for s in Section.objects.select_related("parent")}
+    assert sections == {"news": ("News", None), "local": ("Local", "news"),
+                        "harbour": ("Harbour", "news"), "orphan": ("Orphan", "never-declared"),
+                        "never-declared": ("never-declared", None)}
+    assert summary.counts["section"]["created"] == 5

@@ -38,12 +38,14 @@ def assert_moved(client, old, new):
     assert client.get(new).status_code == 200
 
 
+@pytest.mark.postgres
 def test_post_and_page_ids(client, old_site):
     assert_moved(client, "/?p=10", old_site.get_absolute_url())
     assert_moved(client, "/?page_id=20", Page.objects.get(slug="contact-us").get_absolute_url())
     assert_moved(client, "/?p=20", "/contact-us/")  # WordPress answers ?p= for pages too
 
 
+@pytest.mark.postgres
 def test_old_permalinks_and_old_slugs(client, old_site):
     assert_moved(client, "/news/harbour-reopens.html", old_site.get_absolute_url())
     assert_moved(client, "/NEWS/Harbour-Reopens.html", old_site.get_absolute_url())
@@ -51,6 +53,7 @@ def test_old_permalinks_and_old_slugs(client, old_site):
     assert_moved(client, "/about/contact-us/", "/contact-us/")
 
 
+@pytest.mark.postgres
 def test_terms_and_authors(client, old_site):
     assert_moved(client, "/category/news/", "/section/news/")
     assert_moved(client, "/category/news/local/", "/section/local/")
@@ -93,3 +96,18 @@ def test_a_redirect_costs_a_fixed_number_of_queries(client, old_site):
     plain_404 = queries_for(client, "/no/such/place/")
     assert queries_for(client, "/news/harbour-reopens.html") <= plain_404 + 2
     assert queries_for(client, "/category/news/local/") <= plain_404 + 2
+
+
+@pytest.mark.postgres
+def test_feeds(client, old_site):
+    assert client.get("/feed/").status_code == 200  # the site's own feed, where WordPress's was
+    assert_moved(client, "/feed/rss2/", "/feed/")
+    assert_moved(client, "/wp-atom.php", "/feed/atom/")
+    assert_moved(client, "/?feed=rss2", "/feed/")
+    assert_moved(client, "/category/news/feed/", "/section/news/feed/")
+    assert_moved(client, "/category/news/local/feed/atom/", "/section/local/feed/atom/")
+    chinese = Tag.objects.get(name="港")
+    assert_moved(client, "/tag/%E6%B8%AF/feed/", f"/tag/{chinese.slug}/feed/")
+    columnist = Author.objects.get(user__username="j.smith")
+    assert_moved(client, "/author/j.smith/feed/", f"/author/{columnist.slug}/feed/")
+    assert client.get("/category/nowhere/feed/").status_code == 404

@@ -21,6 +21,7 @@ def expected():
     return Expected(THEME_UNIT)
 
 
+@pytest.mark.postgres
 def test_counts_match_the_file(theme_unit_site, expected):
     check_counts(expected, theme_unit_site)
 
@@ -155,6 +156,7 @@ def wipe_site() -> None:
     get_user_model().objects.all().delete()
 
 
+@pytest.mark.postgres
 def test_export_then_import_into_an_empty_site_gives_the_same_site(theme_unit_site, tmp_path):
     from masthead.importers.export import export_wxr
     from masthead.importers.importer import import_wxr

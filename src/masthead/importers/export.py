@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from lxml import etree
 
@@ -166,7 +166,8 @@ class _Writer:
             _sub(el, _wp("author_last_name"), user.last_name if user else "")
             yield "authors", el
         # Parents first: WordPress's importer needs a category's parent before the category.
-        for section in Section.objects.select_related("parent").order_by("parent_id", "pk"):
+        parents_first = (F("parent_id").asc(nulls_first=True), "pk")
+        for section in Section.objects.select_related("parent").order_by(*parents_first):
             el = etree.Element(_wp("category"))
             _sub(el, _wp("term_id"), section.pk)
             _sub(el, _wp("category_nicename"), section.slug)

@@ -146,8 +146,8 @@ class WxrImporter:
         self.sections: dict[str, tuple[int | None, int, int | None]] = {}
         self.category_parents: dict[str, str] = {}  # WordPress slug -> parent's slug
         self.category_term_ids: dict[str, str] = {}
-        # Parents named by a child before their own declaration: made first, completed later.
-        self.placeholder_categories: set[str] = set()
+        # Categories whose parent the file has not declared yet, by the parent's slug.
+        self.waiting_categories: dict[str, list[WxrTerm]] = {}
         self.tags: dict[str, int | None] = {}
         self.authors: dict[str, int | None] = {}
         self.users_by_wp_id: dict[str, int] = {}  # for comments written by signed-in users
@@ -167,6 +167,7 @@ class WxrImporter:
         self.scan = scan_result or scan(self.path)
         with transaction.atomic(), deferred_search_index() as self.touched_articles:
             self._import_records()
+            self.settle_categories()
             if not self.dry_run:
                 self.flush()
             if self.dry_run:
@@ -324,9 +325,15 @@ class WxrImporter:
         # Exports may declare a term twice (as wp:category and again as wp:term): once is enough.
         key = term.slug or term.name
         if term.taxonomy == "category":
-            if key not in self.sections or key in self.placeholder_categories:
-                self.placeholder_categories.discard(key)
-                self.import_category(term)
+            if key in self.sections:
+                return
+            if term.parent_slug and term.parent_slug not in self.sections:
+                # Its parent comes later in the file: wait for it, so the tree is built right.
+                self.waiting_categories.setdefault(term.parent_slug, []).append(term)
+                return
+            self.import_category(term)
+            for child in self.waiting_categories.pop(key, []):
+                self.import_term(child)
         elif term.taxonomy == "post_tag":
             if key not in self.tags:
                 self.import_tag(term)
@@ -341,9 +348,6 @@ class WxrImporter:
         self.category_term_ids[key] = term.term_id
         parent_pk, depth, top_pk = None, 0, None
         if term.parent_slug:
-            if term.parent_slug not in self.sections:
-                self.placeholder_categories.add(term.parent_slug)
-                self.import_category(WxrTerm("category", term.parent_slug, term.parent_slug))
             parent_id, parent_depth, parent_top = self.sections[term.parent_slug]
             depth = parent_depth + 1
             top_pk = parent_top if parent_depth else parent_id
@@ -449,7 +453,16 @@ class WxrImporter:
         return self.tags[key]
 
     # -- items ---------------------------------------------------------------------------------
+    def settle_categories(self) -> None:
+        """Categories still waiting for a parent the file never declared: the parent is made
+        from its slug, then they follow."""
+        while self.waiting_categories:
+            parent_slug = next(iter(self.waiting_categories))
+            self.import_term(WxrTerm("category", parent_slug, parent_slug))
+
     def import_item(self, item: WxrItem) -> None:
+        if self.waiting_categories:
+            self.settle_categories()
         if item.post_type == "post":
             self.import_post(item)
         elif item.post_type == "page":

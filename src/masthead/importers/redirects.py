@@ -3,9 +3,12 @@
 Like django.contrib.redirects' fallback middleware, this acts only on requests the site itself
 answered 404, so it never shadows a real page and costs nothing on normal traffic; and on the
 home page's WordPress query strings (/?p=123, /?page_id=7, /?cat=5, /?tag=x, /?feed=rss2), which
-would otherwise just show the home page. Targets are looked up at request time, so a redirect
+would otherwise just show the home page. Feeds: /feed/ is the site's own; WordPress's other feed
+addresses (/feed/rss2/, /wp-atom.php, /category/x/feed/ ...) lead to the matching feed here. Targets are looked up at request time, so a redirect
 follows its article if the article moves again; content readers may not see is never revealed.
 """
+
+import re
 
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
@@ -25,9 +28,12 @@ MAPPED_KINDS = {
     WordPressObject.Kind.CATEGORY: LegacyURL.Target.SECTION,
     WordPressObject.Kind.TAG: LegacyURL.Target.TAG,
 }
-# WordPress's feed addresses; /feed/ is the main one, the others are its variants.
-FEED_PATHS = {"/feed", "/feed/rss2", "/feed/rss", "/feed/atom", "/feed/rdf", "/rss", "/atom",
-              "/wp-rss2.php", "/wp-atom.php", "/wp-rss.php", "/wp-rdf.php"}
+# WordPress's feed addresses. /feed/ and /feed/atom/ are the site's own (masthead.discovery);
+# these older spellings, and the feeds of a category, tag or author, lead to them.
+FEED_ALIASES = {"/rss": False, "/rss2": False, "/wp-rss.php": False, "/wp-rss2.php": False,
+                "/wp-rdf.php": False, "/atom": True, "/wp-atom.php": True}
+TERM_FEED = re.compile(r"^(?P<base>.*)/feed(?:/(?P<flavour>rss2|rss|rdf|atom))?$")
+FEED_TARGETS = {LegacyURL.Target.SECTION, LegacyURL.Target.TAG, LegacyURL.Target.AUTHOR}
 QUERY_KEYS = ("p", "page_id", "cat", "tag", "feed")
 
 
@@ -44,10 +50,11 @@ def visible_url(kind: str, object_id: int) -> str | None:
     return obj.get_absolute_url()
 
 
-def site_feed_url() -> str | None:
-    """The site's main feed, once the discovery app provides one."""
+def feed_url(atom: bool = False, kind: str = "", slug: str = "") -> str | None:
+    """The site's feed (or a section's, tag's or author's), if the site has feeds."""
+    name = f"discovery:{kind}-feed" if kind else "discovery:feed"
     try:
-        return reverse("discovery:feed")
+        return reverse(name + ("-atom" if atom else ""), args=[slug] if kind else [])
     except NoReverseMatch:
         return None
 
@@ -55,7 +62,7 @@ def site_feed_url() -> str | None:
 def url_for_query(query) -> str | None:
     """/?p=ID (a post, or a page: WordPress accepts both), /?page_id=ID, /?cat=ID, /?tag=slug."""
     if query.get("feed"):
-        return site_feed_url()
+        return feed_url(atom=query["feed"] == "atom")
     wanted = [("p", (WordPressObject.Kind.POST, WordPressObject.Kind.PAGE)),
               ("page_id", (WordPressObject.Kind.PAGE, WordPressObject.Kind.POST)),
               ("cat", (WordPressObject.Kind.CATEGORY,))]
@@ -76,12 +83,27 @@ def url_for_path(path: str) -> str | None:
     normalised = normalise_path(path)
     if not normalised:
         return None
-    if normalised in FEED_PATHS:
-        return site_feed_url()
+    if normalised in FEED_ALIASES:
+        return feed_url(atom=FEED_ALIASES[normalised])
+    feed = TERM_FEED.match(normalised)
+    if feed:
+        return term_feed_url(feed.group("base"), atom=feed.group("flavour") == "atom")
     legacy = LegacyURL.objects.filter(path=normalised[:500]).first()
     if legacy is None:
         return None
     return visible_url(legacy.target_kind, legacy.target_id)
+
+
+def term_feed_url(base: str, atom: bool) -> str | None:
+    """/feed/rss2/, or /category/news/feed/ and the like: the matching feed here."""
+    if not base:
+        return feed_url(atom=atom)
+    legacy = LegacyURL.objects.filter(path=base[:500]).first()
+    if legacy is None or legacy.target_kind not in FEED_TARGETS:
+        return None
+    model = TARGET_MODELS[legacy.target_kind]
+    slug = model.objects.filter(pk=legacy.target_id).values_list("slug", flat=True).first()
+    return feed_url(atom=atom, kind=legacy.target_kind, slug=slug) if slug else None
 
 
 class LegacyRedirectMiddleware:
