@@ -4,8 +4,9 @@ Like django.contrib.redirects' fallback middleware, this acts only on requests t
 answered 404, so it never shadows a real page and costs nothing on normal traffic; and on the
 home page's WordPress query strings (/?p=123, /?page_id=7, /?cat=5, /?tag=x, /?feed=rss2), which
 would otherwise just show the home page. Feeds: /feed/ is the site's own; WordPress's other feed
-addresses (/feed/rss2/, /wp-atom.php, /category/x/feed/ ...) lead to the matching feed here. Targets are looked up at request time, so a redirect
-follows its article if the article moves again; content readers may not see is never revealed.
+addresses (/feed/rss2/, /wp-atom.php, /category/x/feed/ ...) lead to the matching feed here.
+Targets are looked up at request time, so a redirect follows its article if the article moves
+again; content readers may not see is never revealed.
 """
 
 import re
