@@ -211,3 +211,18 @@ def test_children_declared_before_their_parents(write_wxr, run_import):
                         "harbour": ("Harbour", "news"), "orphan": ("Orphan", "never-declared"),
                         "never-declared": ("never-declared", None)}
     assert summary.counts["section"]["created"] == 5
+
+
+def test_imported_articles_are_searchable_and_bylined(write_wxr, run_import):
+    from masthead.discovery import site_search
+
+    run_import(write_wxr(newsroom_file(body="<p>The lighthouse keeper retires.</p>")))
+    results = site_search.search("lighthouse")
+    assert [r.article.title for r in results.results] == ["First story"]
+    author = Author.objects.get(user__username="editor")
+    assert site_search.search("lighthouse", author_id=author.pk).total == 1
+    # The search index follows editors' saves again once the import is over.
+    story = Article.objects.get(title="First story")
+    story.body = "The cormorant colony grows."
+    story.save()
+    assert site_search.search("cormorant").total == 1

@@ -3,7 +3,7 @@
 The site search (masthead.discovery) re-indexes an article on every save and byline change, in the
 same transaction: right for an editor's one save, but most of the time of a 10,000-post import.
 During an import its two per-article receivers are disconnected and the imported articles are
-indexed in batches at the end, still inside the import's transaction, so the result is the same
+indexed a batch at a time, still inside the import's transaction, so the result is the same
 and a failed import still leaves the index as it was. The related-articles index already batches
 its work until the transaction commits, so it is left alone.
 
@@ -16,17 +16,17 @@ from django.db.models.signals import m2m_changed, post_save
 
 from masthead.newsroom.models import Article
 
-BATCH = 500
 
 
 @contextmanager
 def deferred_search_index():
-    """Yields a set: add the pks of the articles written; they are indexed on the way out."""
+    """Yields index(ids): call it with the pks of the articles written (the importer does, batch
+    by batch, so nothing grows with the archive); they are indexed then and there."""
     try:
         from masthead.discovery import signals as search_signals
         from masthead.discovery import site_search
     except ImportError:  # a build without site search
-        yield set()
+        yield lambda ids: None
         return
     receivers = [
         (post_save, search_signals.index_saved_article, Article, "discovery-index-article"),
@@ -35,13 +35,13 @@ def deferred_search_index():
     ]
     # disconnect() says whether it found the receiver; one it did not find keeps working as is.
     disconnected = [r for r in receivers if r[0].disconnect(r[1], sender=r[2], dispatch_uid=r[3])]
-    touched: set[int] = set()
+
+    def index(ids) -> None:
+        if disconnected and ids:
+            site_search.reindex(sorted(ids))
+
     try:
-        yield touched
-        if disconnected:
-            ordered = sorted(touched)
-            for start in range(0, len(ordered), BATCH):
-                site_search.reindex(ordered[start : start + BATCH])
+        yield index
     finally:
         for signal, receiver, sender, uid in disconnected:
             signal.connect(receiver, sender=sender, dispatch_uid=uid)

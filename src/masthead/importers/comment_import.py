@@ -51,9 +51,10 @@ class CommentImporter:
     import records. Parents are found by (article, WordPress id), so a reply may point at a
     comment written in the same batch, an earlier one, or an earlier import."""
 
-    def __init__(self, run):
+    def __init__(self, run, remember: bool = False):
         self.run = run  # the WxrImporter: its summary, site, dry-run flag and date rules
-        self.written_ids: list[int] = []  # comments made or changed, for --train-spam
+        self.remember = remember
+        self.written_ids: list[int] = []  # with `remember`: made or changed, for --train-spam
         self.created: list[_Pending] = []
         self.updated: list[_Pending] = []
         self.pk_by_key: dict[tuple[int, str], int] = {}  # (article pk, WordPress id) -> pk
@@ -133,7 +134,8 @@ class CommentImporter:
         if changed_mappings:
             WordPressObject.objects.bulk_update(changed_mappings, ["object_id", "digest"],
                                                 batch_size=500)
-        self.written_ids += [p.comment.pk for p in created + updated]
+        if self.remember:
+            self.written_ids += [p.comment.pk for p in created + updated]
         # Parents of later comments are always in the same post: only this batch's posts'
         # entries could still be needed, and a post's comments never span two batches.
         self.pk_by_key.clear()

@@ -45,7 +45,7 @@ CONVERTER_VERSION = "1"
 Kind = WordPressObject.Kind
 MAX_KEPT_WARNINGS = 500
 EXPORT_GENERATOR = "Masthead"  # the <generator> of `masthead export-wxr` files
-BATCH = 500  # new articles whose links, revisions and records are written together
+BATCH = 500  # articles whose links, revisions, records and search entries are written together
 
 
 @dataclass
@@ -134,7 +134,8 @@ def wordpress_slug(nicename: str, name: str, fallback: str, max_length: int) -> 
 class WxrImporter:
     """One import run. `progress(advance)` is called as records are done."""
 
-    def __init__(self, path, *, dry_run: bool = False, progress=None):
+    def __init__(self, path, *, dry_run: bool = False, progress=None,
+                 remember_comments: bool = False):
         self.path = path
         self.dry_run = dry_run
         self.progress = progress or (lambda n=1: None)
@@ -151,11 +152,12 @@ class WxrImporter:
         self.tags: dict[str, int | None] = {}
         self.authors: dict[str, int | None] = {}
         self.users_by_wp_id: dict[str, int] = {}  # for comments written by signed-in users
-        self.comment_importer = CommentImporter(self)
+        self.comment_importer = CommentImporter(self, remember=remember_comments)
         # A first import of this site has no records to look up: one query saved per object.
         self.first_import = False
         self.finished_html = False
-        self.touched_articles: set[int] = set()
+        self.touched_articles: set[int] = set()  # written since the last flush
+        self.index_articles = lambda ids: None
         self.pending_mappings: dict[tuple[str, str], WordPressObject] = {}
         self.pending_legacy: dict[str, tuple[str, int]] = {}
         self.pending_tag_links: list = []
@@ -165,7 +167,7 @@ class WxrImporter:
     # -- entry point ---------------------------------------------------------------------------
     def run(self, scan_result: Scan | None = None) -> Summary:
         self.scan = scan_result or scan(self.path)
-        with transaction.atomic(), deferred_search_index() as self.touched_articles:
+        with transaction.atomic(), deferred_search_index() as self.index_articles:
             self._import_records()
             self.settle_categories()
             if not self.dry_run:
@@ -239,6 +241,8 @@ class WxrImporter:
         Article.tags.through.objects.bulk_create(self.pending_tag_links, batch_size=500)
         Article.authors.through.objects.bulk_create(self.pending_author_links, batch_size=500)
         Revision.objects.bulk_create(self.pending_revisions, batch_size=500)
+        self.index_articles(self.touched_articles)
+        self.touched_articles.clear()
         self.pending_mappings.clear()
         self.pending_legacy.clear()
         self.pending_tag_links.clear()
@@ -545,12 +549,12 @@ class WxrImporter:
                 Article.authors.through(article_id=article.pk, author_id=pk) for pk in author_pks
             ]
             self.pending_revisions.append(first_revision(article, tag_pks, author_pks))
-            if len(self.pending_revisions) >= BATCH:
-                self.flush()
         else:
             article.tags.set(tag_pks)
             article.authors.set(author_pks)
             Revision.snapshot(article)
+        if len(self.touched_articles) >= BATCH:
+            self.flush()
         self._remember(mapping, Kind.POST, item.post_id, article.pk, digest,
                        meta=postmeta.kept(item))
         own = article.get_absolute_url()

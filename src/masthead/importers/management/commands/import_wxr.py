@@ -38,7 +38,8 @@ class Command(BaseCommand):
                 checked = scan(path)
             total = checked.records
             with progress_bar(f"Importing {path.name}", total, progress_console) as advance:
-                importer = WxrImporter(path, dry_run=dry_run, progress=advance)
+                importer = WxrImporter(path, dry_run=dry_run, progress=advance,
+                                       remember_comments=train_spam)
                 summary = importer.run(checked)
         except WxrError as exc:
             raise CommandError(f"{file}: {exc}; nothing was imported") from None
