@@ -17,7 +17,6 @@ from django.db.models.signals import m2m_changed, post_save
 from masthead.newsroom.models import Article
 
 
-
 @contextmanager
 def deferred_search_index():
     """Yields index(ids): call it with the pks of the articles written (the importer does, batch
