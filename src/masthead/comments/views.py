@@ -110,7 +110,7 @@ def _remember_author(response, request, data: dict) -> None:
     if request.POST.get(SAVE_DETAILS_FIELD):
         details = json.dumps({"author": data["author"], "email": data["email"],
                               "url": data["url"]}, ensure_ascii=False)
-        response.set_cookie(AUTHOR_COOKIE, quote(details), max_age=AUTHOR_COOKIE_AGE,
+        response.set_cookie(AUTHOR_COOKIE, quote(details, safe=""), max_age=AUTHOR_COOKIE_AGE,
                             samesite="Lax", secure=request.is_secure())
     elif AUTHOR_COOKIE in request.COOKIES:
         response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")

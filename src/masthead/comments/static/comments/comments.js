@@ -33,7 +33,7 @@
     var match = document.cookie.match(/(?:^|; )comment_author=([^;]*)/);
     if (!match) return;
     try {
-      var saved = JSON.parse(decodeURIComponent(match[1]));
+      var saved = JSON.parse(decodeURIComponent(match[1].replace(/^"|"$/g, "")));
       ["author", "email", "url"].forEach(function (name) {
         if (saved[name] && !form.elements[name].value) form.elements[name].value = saved[name];
       });
