@@ -158,3 +158,14 @@ def test_export_command(tmp_path):
     assert not (tmp_path / "site.xml.partial").exists()
     with pytest.raises(CommandError, match="does not exist"):
         run("export_wxr", str(tmp_path / "no" / "such" / "dir.xml"))
+
+
+@pytest.mark.parametrize("command", [["import_wxr", str(PREVIEW)], ["export_wxr", "out.xml"],
+                                     ["import_feed", "feed.xml", "--section", "x"]])
+def test_an_unmigrated_site_is_told_to_migrate(command, monkeypatch, tmp_path):
+    from django.db.migrations.executor import MigrationExecutor
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: ["pending"])
+    with pytest.raises(CommandError, match="run `masthead migrate`"):
+        run(*command)

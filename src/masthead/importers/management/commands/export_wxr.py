@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from masthead.importers.export import export_wxr, items_to_export
+from masthead.importers.management.checks import require_migrated_database
 from masthead.importers.reporting import progress_bar
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
                             help="the site's public address for links (default MASTHEAD_BASE_URL)")
 
     def handle(self, *args, file, base_url, **options):
+        require_migrated_database()
         path = Path(file)
         if not path.parent.is_dir():
             raise CommandError(f"{file}: folder {path.parent} does not exist")

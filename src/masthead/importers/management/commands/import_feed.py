@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from masthead.importers.feeds import FeedError, import_feed
+from masthead.importers.management.checks import require_migrated_database
 from masthead.newsroom.models import Section
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
                             help="say what would be taken, writing nothing")
 
     def handle(self, *args, source, section, source_name, dry_run, **options):
+        require_migrated_database()
         target = Section.objects.filter(slug=section).first()
         if target is None:
             known = ", ".join(Section.objects.values_list("slug", flat=True)[:20]) or "none yet"

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from masthead.importers.importer import WxrImporter, scan
+from masthead.importers.management.checks import require_migrated_database
 from masthead.importers.media import download_media as fetch_media
 from masthead.importers.reporting import print_summary, progress_bar
 from masthead.importers.spam_training import teach_from_comments
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
+        require_migrated_database()
         console = Console(file=self.stdout, highlight=False, soft_wrap=True)
         progress_console = Console(stderr=True)
         try:
