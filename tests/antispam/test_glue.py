@@ -7,6 +7,8 @@ from masthead.antispam import akismet_signal, service, store
 from masthead.antispam.models import SpamModelVersion
 from masthead.antispam.signals import History, Submission
 
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL (scripts/test does)
+
 
 def test_a_new_site_gets_the_shipped_starter_model(db):
     store.forget_loaded()

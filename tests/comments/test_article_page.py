@@ -7,6 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from masthead.comments.models import Comment
 
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL (scripts/test does)
+
 
 def queries_for(url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:

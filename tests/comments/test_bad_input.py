@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from masthead.comments.models import ArticleDiscussion, Comment
 
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL (scripts/test does)
+
 
 @pytest.fixture
 def existing(article):

@@ -12,6 +12,8 @@ from masthead.antispam import store
 from masthead.antispam.models import SpamModelVersion
 from masthead.comments.models import ArticleDiscussion, Comment
 
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL (scripts/test does)
+
 CHANGELIST = "/admin/comments/comment/"
 
 

@@ -3,9 +3,12 @@
 import json
 from urllib.parse import unquote
 
+import pytest
 from django.test import Client
 
 from masthead.comments.models import Comment
+
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL (scripts/test does)
 
 
 def test_plain_post_is_approved_and_redirects_to_the_comment(post, article):
