@@ -32,12 +32,12 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        require_migrated_database()
         console = Console(file=self.stdout, highlight=False, soft_wrap=True)
         progress_console = Console(stderr=True)
         try:
             with progress_console.status(f"Checking {path.name}…"):
                 checked = scan(path)
+            require_migrated_database()
             total = checked.records
             with progress_bar(f"Importing {path.name}", total, progress_console) as advance:
                 importer = WxrImporter(path, dry_run=dry_run, progress=advance,
