@@ -223,7 +223,7 @@ MASTHEAD_FEED_ITEMS = max(1, min(200, _env_int("MASTHEAD_FEED_ITEMS", 20)))
 # uses the Porter stemmer (English) whatever this says.
 MASTHEAD_SEARCH_LANGUAGE = os.environ.get("MASTHEAD_SEARCH_LANGUAGE", "english").strip().lower()
 # Relevance is computed over at most this many of the newest matches (see discovery/search).
-MASTHEAD_SEARCH_RANK_WINDOW = max(100, _env_int("MASTHEAD_SEARCH_RANK_WINDOW", 5000))
+MASTHEAD_SEARCH_RANK_WINDOW = max(100, _env_int("MASTHEAD_SEARCH_RANK_WINDOW", 2000))
 MASTHEAD_SEARCH_PAGE_SIZE = 10
 MASTHEAD_API_PAGE_SIZE = 20
 MASTHEAD_API_MAX_PAGE_SIZE = 100

@@ -203,3 +203,15 @@ def test_a_match_only_in_the_summary_is_the_passage_shown(fts):
                              body="Councillors voted on Wednesday.")])
     hit = backend.search(cur, parse_query("waterfront"), SearchFilters(now=NOW), limit=5).hits[0]
     assert hit.snippet_html == "Rents capped on the <mark>waterfront</mark>."
+
+
+def test_counting_stops_at_the_limit(fts, monkeypatch):
+    from masthead.discovery.search import sqlite_fts
+
+    backend, cur = fts
+    monkeypatch.setattr(sqlite_fts, "COUNT_LIMIT", 3)
+    backend.upsert(cur, [doc(i, f"Tide {i}", hours_ago=i) for i in range(1, 6)])
+    page = backend.search(cur, parse_query("tide"), SearchFilters(now=NOW), limit=2)
+    assert (page.total, page.total_is_exact, [h.id for h in page.hits]) == (3, False, [1, 2])
+    page = backend.search(cur, parse_query("tide 3"), SearchFilters(now=NOW), limit=2)
+    assert (page.total, page.total_is_exact) == (1, True)

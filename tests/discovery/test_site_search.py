@@ -221,3 +221,15 @@ def test_search_page_is_the_same_bytes_for_every_anonymous_reader(client, newsro
     first = client.get("/search/", {"q": "lighthouse", "section": "world"}).content
     client.cookies["masthead_consent"] = "analytics"
     assert client.get("/search/", {"q": "lighthouse", "section": "world"}).content == first
+
+
+def test_more_results_than_counted_say_so(client, make_article, monkeypatch):
+    from masthead.discovery.search import postgres_fts, sqlite_fts
+
+    for module in (sqlite_fts, postgres_fts):
+        monkeypatch.setattr(module, "COUNT_LIMIT", 2)
+    for i in range(4):
+        make_article(title=f"Pier report {i}")
+    assert "More than 2 results for" in client.get("/search/", {"q": "pier"}).content.decode()
+    data = client.get("/api/v1/articles/", {"q": "pier"}).json()
+    assert (data["count"], data["count_is_exact"]) == (2, False)

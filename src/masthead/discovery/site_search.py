@@ -120,10 +120,11 @@ class SearchResult:
 @dataclass
 class SearchResults:
     query: str
-    total: int
+    total: int  # at most search.base.COUNT_LIMIT; then total_is_exact is False
     page: int
     per_page: int
     results: list[SearchResult] = field(default_factory=list)
+    total_is_exact: bool = True
 
     @property
     def num_pages(self) -> int:
@@ -145,6 +146,7 @@ def search(text: str, *, section_id=None, author_id=None, since: datetime | None
     articles = Article.objects.for_lists().in_bulk([h.id for h in found.hits])
     return SearchResults(
         query=text, total=found.total, page=page, per_page=per_page,
+        total_is_exact=found.total_is_exact,
         results=[_result(hit, articles[hit.id]) for hit in found.hits
                  if hit.id in articles and articles[hit.id].published_at <= now
                  and articles[hit.id].status in SEARCHABLE_STATUSES],

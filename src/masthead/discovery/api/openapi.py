@@ -37,6 +37,8 @@ def openapi_document(resources: dict, page_param, per_page_param) -> dict:
         schemas[detail] = resource.item_schema(detail=True)
         schemas[item + "List"] = object_schema({
             "count": {"type": "integer", "minimum": 0},
+            "count_is_exact": {"type": "boolean", "description":
+                               "False when a search found more than it counted (10,000)."},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1},
             "num_pages": {"type": "integer", "minimum": 1},

@@ -59,7 +59,8 @@ class Resource:
         raise NotImplementedError
 
     def search(self, request, values, page, per_page):
-        """(total, objects) when the filters ask for a search instead of a listing, else None."""
+        """(total, whether it is exact, objects) when the filters ask for a search instead of a
+        listing, else None."""
         return
 
 
@@ -116,14 +117,14 @@ class ArticleResource(Resource):
                 ids[key] = model.objects.filter(slug=values[key]).values_list("pk", flat=True) \
                     .first()
                 if ids[key] is None:
-                    return 0, []  # a filter naming nothing matches nothing
+                    return 0, True, []  # a filter naming nothing matches nothing
         found = site_search.search(
             values["q"], section_id=ids.get("section"), author_id=ids.get("author"),
             since=values.get("since"), until=values.get("until"), page=page, per_page=per_page,
         )
         articles = {a.pk: a for a in self.queryset().filter(
             pk__in=[r.article.pk for r in found.results])}
-        return found.total, [articles[r.article.pk] for r in found.results
+        return found.total, found.total_is_exact, [articles[r.article.pk] for r in found.results
                              if r.article.pk in articles]
 
     def item(self, request, a, detail):

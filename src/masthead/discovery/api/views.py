@@ -71,14 +71,15 @@ def _list(request, resource):
     found = resource.search(request, values, page, per_page)
     if found is None:
         queryset = resource.filter(request, resource.queryset(), values)
-        total = queryset.count()
+        total, exact = queryset.count(), True
         start = (page - 1) * per_page
         objects = list(queryset[start : start + per_page]) if start < total else []
     else:
-        total, objects = found
+        total, exact, objects = found
     num_pages = max(1, -(-total // per_page))
     return json_response(request, {
-        "count": total, "page": page, "per_page": per_page, "num_pages": num_pages,
+        "count": total, "count_is_exact": exact, "page": page, "per_page": per_page,
+        "num_pages": num_pages,
         "next": _page_url(request, page + 1) if page < num_pages else None,
         "previous": _page_url(request, min(page - 1, num_pages)) if page > 1 else None,
         "results": [resource.item(request, obj, detail=False) for obj in objects],

@@ -72,8 +72,16 @@ class SearchHit:
 
 @dataclass
 class SearchPage:
+    """One page of hits. Counting stops at COUNT_LIMIT: past it `total` is that limit and
+    `total_is_exact` False ("more than 10,000 results"), which keeps a word found in every
+    article as quick to count as a rare one."""
+
     total: int
     hits: list[SearchHit] = field(default_factory=list)
+    total_is_exact: bool = True
+
+
+COUNT_LIMIT = 10_000
 
 
 class SearchBackend(ABC):

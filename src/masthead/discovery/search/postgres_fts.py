@@ -13,6 +13,7 @@ the same reason and with the same result as the SQLite backend.
 import re
 
 from .base import (
+    COUNT_LIMIT,
     MARK_END,
     MARK_START,
     ParsedQuery,
@@ -28,7 +29,7 @@ from .base import (
 from .query import Term
 
 TABLE = "discovery_search_document"
-RANK_WINDOW = 5000
+RANK_WINDOW = 2000
 HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, ShortWord=2, "
     "MaxFragments=2, FragmentDelimiter=\" … \""
@@ -184,10 +185,12 @@ class PostgresFtsBackend(SearchBackend):
         if query.is_empty:
             return SearchPage(total=0)
         where, params, tsquery, needles = self._conditions(query, filters)
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)
-        total = cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) "
+                       "AS matches", [*params, COUNT_LIMIT + 1])
+        counted = cursor.fetchone()[0]
+        total, exact = min(counted, COUNT_LIMIT), counted <= COUNT_LIMIT
         if total <= offset:
-            return SearchPage(total=total)
+            return SearchPage(total=total, total_is_exact=exact)
         if tsquery:
             score_sql, score_params = f"ts_rank(document, {tsquery[0]})", tsquery[1]
         else:  # CJK only: a match in the title counts most, then the summary
@@ -217,7 +220,8 @@ class PostgresFtsBackend(SearchBackend):
                 cursor.execute(f"{newest_first} LIMIT %s OFFSET %s",
                                [*params, limit - len(ranked), max(offset, window)])
                 ranked += cursor.fetchall()
-        return SearchPage(total=total, hits=self._highlight(cursor, ranked, tsquery, needles))
+        return SearchPage(total=total, hits=self._highlight(cursor, ranked, tsquery, needles),
+                          total_is_exact=exact)
 
     def _highlight(self, cursor, ranked, tsquery, needles) -> list[SearchHit]:
         ids = [row[0] for row in ranked]

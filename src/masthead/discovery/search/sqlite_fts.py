@@ -24,6 +24,7 @@ body.
 from datetime import datetime
 
 from .base import (
+    COUNT_LIMIT,
     MARK_END,
     MARK_START,
     ParsedQuery,
@@ -44,7 +45,7 @@ AUTHORS = "discovery_search_author"
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, body
 TITLE_COL, SUMMARY_COL, BODY_COL = 0, 1, 2
 SNIPPET_TOKENS = 28
-RANK_WINDOW = 5000
+RANK_WINDOW = 2000
 ID_BITS = 24  # article ids below 16.7 million never share a key, whatever their release times
 _ID_MASK = (1 << ID_BITS) - 1
 
@@ -217,10 +218,12 @@ class SqliteFtsBackend(SearchBackend):
         if query.is_empty:
             return SearchPage(total=0)
         where, params = self._where(query, filters)
-        self._run(cursor, f"SELECT count(*) FROM {FTS} WHERE {where}", params)
-        total = cursor.fetchone()[0]
+        self._run(cursor, f"SELECT count(*) FROM (SELECT 1 FROM {FTS} WHERE {where} LIMIT ?)",
+                  [*params, COUNT_LIMIT + 1])
+        counted = cursor.fetchone()[0]
+        total, exact = min(counted, COUNT_LIMIT), counted <= COUNT_LIMIT
         if total <= offset:
-            return SearchPage(total=total)
+            return SearchPage(total=total, total_is_exact=exact)
         ranked = self._ranked_keys(cursor, where, params, total, limit, offset, sort)
         keys = [key for key, _ in ranked]
         marks = ", ".join("?" * len(keys))
@@ -240,4 +243,4 @@ class SqliteFtsBackend(SearchBackend):
                 snippet = best_passage(body, summary)
                 hits.append(SearchHit(id=article_id, score=score, title_html=marked_to_html(title),
                                       snippet_html=marked_to_html(snippet)))
-        return SearchPage(total=total, hits=hits)
+        return SearchPage(total=total, hits=hits, total_is_exact=exact)
