@@ -170,10 +170,10 @@ class WxrImporter:
         with transaction.atomic(), deferred_search_index() as self.index_articles:
             self._import_records()
             self.settle_categories()
-            if not self.dry_run:
-                self.flush()
             if self.dry_run:
                 transaction.set_rollback(True)  # belt and braces: a dry run writes nothing anyway
+            else:
+                self.flush()
         return self.summary
 
     def _import_records(self) -> None:
@@ -229,8 +229,8 @@ class WxrImporter:
         self.pending_legacy[path[:500]] = (target_kind, target_id)
 
     def flush(self) -> None:
-        """Write the held-back rows: import records, old addresses, new articles' tags, bylines
-        and first revisions. Called every BATCH new articles and at the end."""
+        """Write the held-back rows: import records, old addresses, new articles' tags, bylines,
+        first revisions, search entries, comments. Called every BATCH articles and at the end."""
         WordPressObject.objects.bulk_create(self.pending_mappings.values(), batch_size=500)
         LegacyURL.objects.bulk_create(
             [LegacyURL(path=path, target_kind=kind, target_id=pk)
