@@ -69,7 +69,6 @@ class ArticleFeed(Feed):
     """The site's newest articles. Subclasses narrow `articles()` and name the feed."""
 
     feed_type = FullTextRss
-    kind = "rss"
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
@@ -163,7 +162,6 @@ class ArticleFeed(Feed):
 
 class AtomArticleFeed(ArticleFeed):
     feed_type = FullTextAtom
-    kind = "atom"
 
 
 class _NarrowedFeed(ArticleFeed):
@@ -205,13 +203,13 @@ class AuthorFeed(_NarrowedFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type, kind = FullTextAtom, "atom"
+    feed_type = FullTextAtom
 
 
 class TagAtomFeed(TagFeed):
-    feed_type, kind = FullTextAtom, "atom"
+    feed_type = FullTextAtom
 
 
 class AuthorAtomFeed(AuthorFeed):
-    feed_type, kind = FullTextAtom, "atom"
+    feed_type = FullTextAtom
 

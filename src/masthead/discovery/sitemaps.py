@@ -17,7 +17,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from masthead.newsroom.models import Article, Author, Page, Section, Tag
 from masthead.site.context import current_site
@@ -166,7 +166,7 @@ def news_articles(now=None):
 
 
 # -- views -------------------------------------------------------------------------------------
-@require_GET
+@require_safe
 def sitemap_index(request):
     """/sitemap.xml: every non-empty sitemap page, with the newest lastmod of its sitemap."""
     entries = []
@@ -182,7 +182,7 @@ def sitemap_index(request):
                             content_type="application/xml; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def sitemap_section(request, section):
     if section not in SITEMAPS:
         raise Http404("No such sitemap.")
@@ -191,7 +191,7 @@ def sitemap_section(request, section):
                                  content_type="application/xml; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def news_sitemap(request):
     """/news-sitemap.xml: the Google News sitemap, the last 48 hours' articles."""
     site = current_site(request)

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from masthead.site.structured_data import absolute, for_breadcrumbs
 
@@ -13,7 +13,7 @@ from . import site_search
 from .forms import SearchForm
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET)
     crumbs = [("Search", None)]
@@ -37,7 +37,7 @@ def search(request):
     return TemplateResponse(request, "discovery/search.html", context)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
