@@ -87,10 +87,12 @@ def test_a_consent_choice_triggers_it(old_and_new, client):
     assert HousekeepingRun.objects.exists()
 
 
-def test_a_new_comment_triggers_it(old_and_new, make_article, django_capture_on_commit_callbacks):
+def test_a_new_comment_triggers_it(old_and_new, django_capture_on_commit_callbacks):
     comments, _ = old_and_new
-    with django_capture_on_commit_callbacks(execute=True):
-        Comment.objects.create(article=make_article(), author="B", text="new", author_ip="1.2.3.4")
+    article = comments[1].article
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Comment.objects.create(article=article, author="B", text="new", author_ip="1.2.3.4")
+    assert housekeeping.run_if_due in callbacks
     assert ips(comments)[31] == ""
 
 
