@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class CommentsConfig(AppConfig):
     name = "masthead.comments"
     verbose_name = "Comments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .counts import forget_on_change
+        from .models import Comment
+
+        post_save.connect(forget_on_change, sender=Comment, dispatch_uid="comments-count-save")
+        post_delete.connect(forget_on_change, sender=Comment, dispatch_uid="comments-count-del")

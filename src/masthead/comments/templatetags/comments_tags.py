@@ -6,6 +6,7 @@ approved comments), and nothing that depends on who is reading: the page stays c
 
 from django import template
 
+from .. import counts
 from ..models import ArticleDiscussion, DiscussionSettings
 from ..thread import approved_comments, build_thread
 
@@ -20,6 +21,7 @@ def comment_section(context, article):
     discussion = DiscussionSettings.current()
     per_article = ArticleDiscussion.objects.filter(article_id=article.pk).first()
     comments = approved_comments(article)
+    counts.remember(article, len(comments))
     is_open = discussion.comments_open_for(article, per_article)
     return {
         "article": article,
@@ -33,3 +35,9 @@ def comment_section(context, article):
         # Only the address decides this notice, so every reader of that address sees the same.
         "just_held": request is not None and request.GET.get("comment") == "pending",
     }
+
+
+@register.inclusion_tag("comments/card_count.html")
+def card_comment_count(article):
+    """The " · 3 comments" on an article card, from the cache only (see counts.py)."""
+    return {"article": article, "count": counts.cached(article)}
