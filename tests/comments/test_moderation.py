@@ -18,14 +18,36 @@ CHANGELIST = "/admin/comments/comment/"
 
 
 @pytest.fixture
-def admin_client(client, role_users):
-    client.force_login(role_users["Administrator"])
+def staff(db):
+    """An administrator, an editor and an author, without the cost of hashing passwords."""
+    from django.contrib.auth.models import Group, User
+
+    from masthead.newsroom.models import Author
+    from masthead.newsroom.roles import ensure_role_groups
+
+    ensure_role_groups()
+    users = {
+        "Administrator": User.objects.create_user("admin", "admin@example.org", None,
+                                                  is_staff=True, is_superuser=True),
+        "Editor": User.objects.create_user("editor", "editor@example.org", None, is_staff=True),
+        "Author": User.objects.create_user("author", "author@example.org", None, is_staff=True),
+    }
+    users["Editor"].groups.add(Group.objects.get(name="Editor"))
+    users["Author"].groups.add(Group.objects.get(name="Author"))
+    for role, user in users.items():
+        Author.objects.create(user=user, display_name=f"{role} Person")
+    return users
+
+
+@pytest.fixture
+def admin_client(client, staff):
+    client.force_login(staff["Administrator"])
     return client
 
 
 @pytest.fixture
-def editor_client(client, role_users):
-    client.force_login(role_users["Editor"])
+def editor_client(client, staff):
+    client.force_login(staff["Editor"])
     return client
 
 
@@ -144,7 +166,7 @@ def test_admin_edit_refuses_binary_text(admin_client, article):
     assert comment.text == "A comment that is pending."
 
 
-def test_reply_from_the_admin_approves_and_publishes(admin_client, article, role_users):
+def test_reply_from_the_admin_approves_and_publishes(admin_client, article, staff):
     parent = make(article, "pending", text="Is the ferry running on Sunday?")
     page = admin_client.get(f"{CHANGELIST}{parent.pk}/reply/").content.decode()
     assert "Is the ferry running on Sunday?" in page
@@ -154,7 +176,7 @@ def test_reply_from_the_admin_approves_and_publishes(admin_client, article, role
     parent.refresh_from_db()
     reply = Comment.objects.get(parent=parent)
     assert parent.status == "approved" and reply.status == "approved"
-    assert reply.user == role_users["Administrator"] and reply.author == "Administrator Person"
+    assert reply.user == staff["Administrator"] and reply.author == "Administrator Person"
 
 
 def test_per_article_list_and_closing(admin_client, article, make_article):
@@ -182,9 +204,9 @@ def test_discussion_settings_edit_in_the_admin(admin_client, discussion):
         assert label.lower() in page.lower()
 
 
-def test_held_comment_emails_moderators_and_authors(post, discussion, article, role_users,
+def test_held_comment_emails_moderators_and_authors(post, discussion, article, staff,
                                                     django_capture_on_commit_callbacks):
-    article.authors.set([role_users["Author"].author])
+    article.authors.set([staff["Author"].author])
     discussion.moderation_keys = "ferry"
     discussion.moderator_emails = "desk@example.org"
     discussion.save()
