@@ -35,6 +35,12 @@ def body_for(topic: str, i: int, paragraphs: int = 5) -> str:
     )
 
 
+@pytest.fixture(autouse=True)
+def _text_method_only(settings):
+    """The semantic plug-in, when installed, is tested on its own (test_semantic.py)."""
+    settings.MASTHEAD_RELATED_SEMANTIC = "off"
+
+
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     """Run the related app's after-commit updates the way a real request would."""

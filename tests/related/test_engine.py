@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from masthead.related.engine import neighbours
 from masthead.related.engine.neighbours import Member, Query, VectorIndex
-from masthead.related.engine.text import MAX_CHARS, document_text, terms
+from masthead.related.engine.text import MAX_CHARS, document_text, tokens
 from masthead.related.engine.textmodel import TextModel, count_terms
 
 from .conftest import TOPICS, body_for
@@ -18,21 +18,33 @@ NOW = 1_800_000_000.0
 DAY = 86400.0
 
 
-def test_terms_drop_stop_words_and_pair_neighbours():
-    assert terms("The Bank of England raised rates") == [
-        "bank", "england", "raised", "rates", "bank england", "england raised", "raised rates"]
+def test_tokens_drop_stop_words_and_numbers():
+    assert tokens("The Bank of England raised rates 2024") == (
+        ["bank", "england", "raised", "rates"], [])
 
 
 def test_unspaced_scripts_become_character_bigrams():
-    assert terms("北京是中国的首都") == ["北京", "京是", "是中", "中国", "国的", "的首", "首都"]
-    assert terms("猫") == ["猫"]
-    assert "東京" in terms("東京タワー")
+    assert tokens("北京是中国的首都")[1] == ["北京", "京是", "是中", "中国", "国的", "的首", "首都"]
+    assert tokens("猫") == ([], ["猫"])
+    assert "東京" in tokens("東京タワー")[1]
+
+
+def test_counts_hold_words_bigrams_and_grams():
+    counts = count_terms(["bank england bank england", "北京北京", ""])
+    assert counts.shape[0] == 3
+    # bank, england and "bank england" twice each, "england bank" once
+    assert sorted(counts[0].data) == [1.0, 2.0, 2.0, 2.0]
+    assert counts[1].sum() == 3 and counts[2].nnz == 0
+    again = count_terms(["bank england bank england"])
+    assert (again != counts[0]).nnz == 0  # the same text always hashes the same way
 
 
 @given(st.text())
 @settings(max_examples=200, deadline=None)
-def test_terms_accept_any_text(text):
-    assert all(isinstance(t, str) and t for t in terms(text))
+def test_any_text_can_be_counted(text):
+    words, grams = tokens(text)
+    assert all(words) and all(grams)
+    assert count_terms([text]).shape[0] == 1
 
 
 def test_document_text_strips_markup_and_caps_length():

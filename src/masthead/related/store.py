@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from masthead.newsroom.models import Article
 
+from .engine import semantic
 from .engine.neighbours import Member, Query, Ranked, VectorIndex
 from .engine.text import document_text
 from .engine.textmodel import TextModel, count_terms, pack_signature, unpack_signature
@@ -210,8 +211,16 @@ def update_articles(article_ids, refill_ids=()) -> None:
 
     `refill_ids`: articles whose lists lost an entry (a deleted article); they are recomputed
     when too short."""
-    article_ids = set(article_ids)
-    with _copy_lock, transaction.atomic():
+    with _copy_lock:
+        try:
+            _update_locked(set(article_ids), set(refill_ids))
+        except BaseException:
+            _copy.generation = -1  # the copy may hold what was rolled back: reload it next time
+            raise
+
+
+def _update_locked(article_ids: set, refill_ids: set) -> None:
+    with transaction.atomic():
         state = _state_for_update()
         if _needs_refit(state):
             _write_build(state, _compute_build())
@@ -225,7 +234,7 @@ def update_articles(article_ids, refill_ids=()) -> None:
         for article_id in sorted(article_ids):
             if article_id in texts:
                 t = texts[article_id]
-                vectors = model.transform(count_terms([t.text]))
+                vectors = model.transform(count_terms([t.text]), [t.text])
                 row = index.put(t.member, vectors.dense[0], *_signature_arrays(vectors, 0))
                 changed_vectors.append((article_id, vectors, row))
             elif article_id in index.row_of:
@@ -390,13 +399,19 @@ def rebuild(progress=None) -> dict:
     articles saved meanwhile are then updated again on top. `progress(stage, done, total)` is
     told how far each stage has come."""
     build = _compute_build(progress)
-    with _copy_lock, transaction.atomic():
-        _write_build(_state_for_update(), build, progress)
+    with _copy_lock:
+        try:
+            with transaction.atomic():
+                _write_build(_state_for_update(), build, progress)
+        except BaseException:
+            _copy.generation = -1
+            raise
     saved_meanwhile = set(Article.objects.filter(modified_at__gte=build.started).values_list(
         "pk", flat=True))
     if saved_meanwhile:
         update_articles(saved_meanwhile)
-    return {"articles": len(build.members), "dims": build.model.dims}
+    return {"articles": len(build.members), "dims": build.model.dims,
+            "method": "text+semantic" if build.model.encoder_name else "text"}
 
 
 def _compute_build(progress=None) -> Build:
@@ -406,17 +421,20 @@ def _compute_build(progress=None) -> Build:
         return (lambda done, total: progress(stage, done, total)) if progress else None
 
     started = timezone.now()
-    members, count_blocks = [], []
+    encoder = semantic.encoder_for(settings.MASTHEAD_RELATED_SEMANTIC)
+    members, count_blocks, texts = [], [], []
     for batch in read_texts(progress=tell("reading")):
         members.extend(t.member for t in batch)
         count_blocks.append(count_terms(t.text for t in batch))
+        if encoder is not None:  # the embeddings need the text itself; keep it only then
+            texts.extend(t.text for t in batch)
     counts = sp.vstack(count_blocks, format="csr") if count_blocks else count_terms([])
     del count_blocks
     if progress:
         progress("fitting", 0, 1)
-    model = TextModel.fit(counts)
-    vectors = model.transform(counts)
-    del counts
+    model = TextModel.fit(counts, encoder=encoder)
+    vectors = model.transform(counts, texts if encoder is not None else None)
+    del counts, texts
     if progress:
         progress("fitting", 1, 1)
     index = VectorIndex(model.dims, model.dense_weight)

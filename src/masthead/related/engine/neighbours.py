@@ -225,49 +225,76 @@ class VectorIndex:
     # -- everything at once -------------------------------------------------------------------
     def all_lists(self, size: int, now: float, excluded: dict[int, set], progress=None,
                   block: int = 512) -> dict[int, list[Ranked]]:
-        """Every active article's list: exact search for small archives, clustered above."""
+        """Every active article's list: exact search for small archives, clustered above.
+
+        Each article's best candidates are found by its own vectors, block by block; articles
+        in translation groups, or with exclusions, are then assembled one by one, and all the
+        others (nearly every article) straight from the ordered candidates."""
         rows = np.flatnonzero(self.active[: self.n])
         want = size * CANDIDATES_PER_ROW
         fresh = freshness(self.published[: self.n], now)
-        top: dict[int, dict[int, float]] = {}
+        top_rows = np.full((self.n, want), -1, np.int64)
+        top_scores = np.full((self.n, want), -np.inf, np.float32)
         csr = self.signatures()
-        csr_t = csr.T.tocsr()
+        translated = np.zeros(self.n, bool)
+        for members in self.members_of.values():
+            if len(members) > 1:
+                translated[list(members)] = True
         if len(rows) <= EXACT_LIMIT or not self.dims:
-            plan = [(rows[i:i + block], rows) for i in range(0, len(rows), block)]
+            plan = ((rows[i:i + block], rows) for i in range(0, len(rows), block))
         else:
-            plan = list(_cluster_plan(self.dense, rows, block))
+            plan = _cluster_plan(self.dense, rows, block)
         done = 0
         for query_rows, cand_rows in plan:
-            scores = np.zeros((len(query_rows), len(cand_rows)), np.float32)
-            if self.dims and self.dense_weight:
-                scores += self.dense_weight * (self.dense[query_rows] @ self.dense[cand_rows].T)
-            sparse = (csr[query_rows] @ csr_t)[:, cand_rows]
-            scores += (1.0 - self.dense_weight) * sparse.toarray()
-            scores *= fresh[cand_rows]
-            same = self.group[query_rows][:, None] == self.group[cand_rows][None, :]
-            scores[same] = -np.inf
-            k = min(want, len(cand_rows))
-            if k:
-                part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-                for i, qrow in enumerate(query_rows):
-                    cols = part[i]
-                    top[int(qrow)] = {int(cand_rows[c]): float(scores[i, c]) for c in cols
-                                      if scores[i, c] > 0}
+            self._block_top(query_rows, cand_rows, fresh, csr, translated, top_rows, top_scores)
             done += len(query_rows)
             if progress:
                 progress(done, len(rows))
         lists = {}
         for row in rows:
             article_id = int(self.ids[row])
-            group_rows = self.members_of.get(int(self.group[row]), {row}) | {int(row)}
+            cands, scores = top_rows[row], top_scores[row]
+            fast = (not translated[row] and article_id not in excluded
+                    and not translated[cands[cands >= 0]].any())
+            if fast:
+                keep = (cands >= 0) & (scores > 0)
+                lists[article_id] = [Ranked(int(self.ids[c]), float(v)) for c, v in
+                                     zip(cands[keep][:size], scores[keep][:size], strict=True)]
+                continue
             merged: dict[int, float] = {}
-            for member_row in group_rows:
-                for cand, score in top.get(int(member_row), {}).items():
-                    if score > merged.get(cand, -math.inf):
-                        merged[cand] = score
+            for member_row in self.members_of.get(int(self.group[row]), set()) | {int(row)}:
+                for c, v in zip(top_rows[member_row], top_scores[member_row], strict=True):
+                    if c >= 0 and v > merged.get(int(c), -math.inf):
+                        merged[int(c)] = float(v)
             query = Query(article_id, excluded.get(article_id, set()))
             lists[article_id] = self.assemble(query, merged, size, now)
         return lists
+
+    def _block_top(self, query_rows, cand_rows, fresh, csr, translated, top_rows, top_scores):
+        """Fill the ordered best candidates (own group left out) of a block of articles."""
+        scores = np.zeros((len(query_rows), len(cand_rows)), np.float32)
+        if self.dims and self.dense_weight:
+            scores += self.dense_weight * (self.dense[query_rows] @ self.dense[cand_rows].T)
+        sparse = csr[query_rows] @ csr[cand_rows].T
+        scores += (1.0 - self.dense_weight) * sparse.toarray()
+        scores *= fresh[cand_rows]
+        if translated[query_rows].any() or translated[cand_rows].any():
+            same = self.group[query_rows][:, None] == self.group[cand_rows][None, :]
+            scores[same] = -np.inf
+        else:  # only the article itself shares its group
+            order = np.argsort(cand_rows)
+            pos = np.searchsorted(cand_rows, query_rows, sorter=order)
+            pos = order[np.minimum(pos, len(cand_rows) - 1)]
+            hit = cand_rows[pos] == query_rows
+            scores[np.flatnonzero(hit), pos[hit]] = -np.inf
+        k = min(top_rows.shape[1], len(cand_rows))
+        if not k:
+            return
+        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        part_scores = np.take_along_axis(scores, part, axis=1)
+        order = np.argsort(-part_scores, axis=1, kind="stable")
+        top_rows[query_rows, :k] = cand_rows[np.take_along_axis(part, order, axis=1)]
+        top_scores[query_rows, :k] = np.take_along_axis(part_scores, order, axis=1)
 
     # -- who else should now list an article -----------------------------------------------------
     def lists_to_enter(self, article_id: int, now: float, limit: int = 200) -> list[Ranked]:

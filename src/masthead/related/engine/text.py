@@ -1,4 +1,4 @@
-"""Turning an article into terms.
+"""Turning an article into terms: words, word bigrams and character bigrams.
 
 Words are lower-cased Unicode word runs; English stop words are dropped (other languages' common
 words get a low IDF anyway). Adjacent kept words also form a bigram ("interest rates"), which
@@ -10,7 +10,6 @@ retrieval in those languages.
 
 import re
 from html import unescape
-from itertools import pairwise
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -24,8 +23,8 @@ _NO_SPACE_SCRIPTS = (
     "\u1000-\u109f"  # Myanmar
     "\u1780-\u17ff"  # Khmer
 )
-_RUN = re.compile(rf"[{_NO_SPACE_SCRIPTS}]+|[^\W_]+")
-_NO_SPACE = re.compile(rf"[{_NO_SPACE_SCRIPTS}]")
+_WORD = re.compile(rf"[^\W_{_NO_SPACE_SCRIPTS}]+")
+_UNSPACED_RUN = re.compile(rf"[{_NO_SPACE_SCRIPTS}]+")
 _TAG = re.compile(r"<[^>]*>")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
@@ -44,20 +43,17 @@ def document_text(title="", dek="", body="", tags=(), section="") -> str:
     return "\n".join(p for p in parts if p)[:MAX_CHARS]
 
 
-def terms(text: str) -> list[str]:
-    """The terms of `text`: words, word bigrams, and character bigrams for unspaced scripts.
-
-    Bigrams pair consecutive kept words, stop words skipped (as scikit-learn does)."""
-    out = []
-    words = []
-    for run in _RUN.findall(text.lower()):
-        if _NO_SPACE.match(run):
-            if len(run) == 1:
-                out.append(run)
-            else:
-                out.extend(run[i:i + 2] for i in range(len(run) - 1))
-        elif len(run) > 1 and run not in STOP_WORDS and not run.isdigit():
-            words.append(run)
-    out.extend(words)
-    out.extend(f"{a} {b}" for a, b in pairwise(words))
-    return out
+def tokens(text: str) -> tuple[list[str], list[str]]:
+    """The words of `text` (lower-cased, stop words and numbers dropped, in order) and the
+    character grams of its unspaced runs. Consecutive words also pair into bigrams later (as
+    scikit-learn pairs them: across dropped stop words)."""
+    text = text.lower()
+    words = [w for w in _WORD.findall(text)
+             if len(w) > 1 and w not in STOP_WORDS and not w.isdigit()]
+    grams: list[str] = []
+    for run in _UNSPACED_RUN.findall(text):
+        if len(run) == 1:
+            grams.append(run)
+        else:
+            grams.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return words, grams

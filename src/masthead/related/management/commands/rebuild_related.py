@@ -39,7 +39,7 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Related index rebuilt: {figures['articles']} articles, "
-            f"{figures['dims']} topics, {seconds:.1f} s."
+            f"method {figures['method']} ({figures['dims']} dense dimensions), {seconds:.1f} s."
         )
 
     def _with_progress(self):
