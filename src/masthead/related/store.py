@@ -249,16 +249,15 @@ def _update_locked(article_ids: set, refill_ids: set) -> None:
             for entry in index.lists_to_enter(article_id, now):
                 merges.setdefault(entry.article_id, {})[article_id] = entry.score
         # Lists that hold a changed article: its score there changes, or it leaves them.
-        holders = RelatedLink.objects.filter(
-            related_id__in=article_ids, kind=RelatedLink.Kind.AUTO
-        ).values_list("article_id", "related_id")
-        for holder, related in holders:
-            merges.setdefault(holder, {})
-            if related in texts:
-                merges[holder][related] = index.score_between(related, [holder], now).get(
-                    holder, 0.0)
-            else:
-                merges[holder][related] = None
+        holders: dict[int, list[int]] = {}
+        for holder, related in RelatedLink.objects.filter(
+                related_id__in=article_ids, kind=RelatedLink.Kind.AUTO
+        ).values_list("article_id", "related_id"):
+            holders.setdefault(related, []).append(holder)
+        for related, lists_holding in holders.items():
+            scores = index.score_between(related, lists_holding, now) if related in texts else {}
+            for holder in lists_holding:
+                merges.setdefault(holder, {})[related] = scores.get(holder)
         # Articles that are no longer indexable keep no list of their own.
         gone = article_ids - set(texts)
         if gone:

@@ -25,6 +25,7 @@ RECENCY_SHARE = 0.1
 RECENCY_DAYS = 365.0
 EXACT_LIMIT = 20_000  # above this many articles the full build searches clusters, not everything
 CANDIDATES_PER_ROW = 4  # times the list length: room for group members and exclusions
+REVERSE_LIMIT = 50  # lists one saved article may enter at once (the best-scoring ones)
 
 
 def freshness(published: np.ndarray, now: float) -> np.ndarray:
@@ -297,7 +298,8 @@ class VectorIndex:
         top_scores[query_rows, :k] = np.take_along_axis(part_scores, order, axis=1)
 
     # -- who else should now list an article -----------------------------------------------------
-    def lists_to_enter(self, article_id: int, now: float, limit: int = 200) -> list[Ranked]:
+    def lists_to_enter(self, article_id: int, now: float,
+                       limit: int = REVERSE_LIMIT) -> list[Ranked]:
         """Articles whose stored list this article now beats (score above their threshold)."""
         row = self.row_of[article_id]
         scores = self.similarity_to_row(row) * freshness(self.published[row: row + 1], now)[0]
