@@ -73,7 +73,7 @@ def _check_flood(request, discussion: DiscussionSettings, ip: str) -> None:
 
 def _check_duplicate(article: Article, data: dict, ip: str) -> None:
     same = Comment.objects.filter(article=article, text=data["comment"])
-    same = same.filter(author_email__iexact=data["email"]) if data["email"] else same.filter(
+    same = same.filter(author_email=data["email"]) if data["email"] else same.filter(
         author_ip=ip)
     if same.exists():
         raise Refusal(409, "Duplicate comment detected; it looks as though you’ve already said "
