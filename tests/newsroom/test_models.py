@@ -110,5 +110,19 @@ def test_page_may_not_take_a_reserved_slug():
         Page(title="Admin", slug="admin").full_clean()
 
 
-def test_default_pages_exist_after_migrate():
+def test_a_new_site_gets_its_default_pages_and_settings():
+    import importlib
+
+    from django.apps import apps
+
+    from masthead.newsroom.models import SiteSettings
+
+    migration = importlib.import_module("masthead.newsroom.migrations.0002_default_pages")
+    Page.objects.all().delete()
+    SiteSettings.objects.all().delete()
+    migration.create_pages(apps, None)
     assert Page.objects.filter(slug="privacy-policy", title="Privacy & Cookies Policy").exists()
+    assert Page.objects.filter(slug="about").exists()
+    assert SiteSettings.objects.count() == 1
+    migration.create_pages(apps, None)  # running it again adds nothing
+    assert Page.objects.count() == 2 and SiteSettings.objects.count() == 1

@@ -14,6 +14,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 @pytest.fixture
 def newsroom(make_article, section, author):
+    # Migrations create these pages, but a transactional test elsewhere may have flushed them.
+    from masthead.newsroom.models import Page
+
+    for slug, title in [("privacy-policy", "Privacy & Cookies Policy"), ("about", "About")]:
+        Page.objects.get_or_create(slug=slug, defaults={"title": title, "body": "Text."})
     europe = Section.objects.create(name="Europe", slug="europe", parent=section)
     tag = Tag.objects.create(name="Harbour")
     lead = make_article(title="Lead story", is_lead=True, importance=5, tags=[tag],
