@@ -5,8 +5,13 @@ from masthead.newsroom.models import Section, Tag
 
 @pytest.fixture
 def newsroom(make_article, section, author):
-    """A small published newsroom: a parent section with a subsection, a tag, two authors."""
-    from masthead.newsroom.models import Author
+    """A small published newsroom: a parent section with a subsection, a tag, two authors, and
+    the two static pages (made here too: a flushing test elsewhere may have removed the ones the
+    data migration creates)."""
+    from masthead.newsroom.models import Author, Page
+
+    for slug, title in (("about", "About"), ("privacy-policy", "Privacy & Cookies Policy")):
+        Page.objects.get_or_create(slug=slug, defaults={"title": title, "body": f"{title}."})
 
     europe = Section.objects.create(name="Europe", slug="europe", parent=section)
     sport = Section.objects.create(name="Sport", slug="sport")
