@@ -25,6 +25,10 @@ VOID_TAGS = {
 }
 # Elements that belong in <head> and show nothing on the page.
 HEAD_TAGS = {"link", "meta", "style", "base", "title"}
+# Browsers read these elements' content as text up to their end tag. html.parser does so only for
+# script and style, so the others are switched to that mode by hand: both must agree on where an
+# element ends, or an end tag the parser thought was text could close the snippet's container.
+RAW_TEXT_TAGS = {"textarea", "title", "xmp", "iframe", "noembed", "noframes"}
 URL_ATTRIBUTES = {"src", "href", "data", "action", "poster"}
 COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _URL_IN_SCRIPT = re.compile(r"https?://([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
@@ -106,6 +110,8 @@ class _Rewriter(HTMLParser):
             if not closes_itself:
                 self.skipping = 1
             return
+        if tag == "plaintext":
+            raise SnippetError("<plaintext> would turn the rest of the page into text.")
         for name, value in attrs:
             if name in URL_ATTRIBUTES:
                 self._note_url(value)
@@ -137,6 +143,8 @@ class _Rewriter(HTMLParser):
         self.out.append(f"<{tag}{_attrs_html(attrs)}{' /' if closes_itself else ''}>")
         if not closes_itself and tag not in VOID_TAGS:
             self.open_tags.append(tag)
+            if tag in RAW_TEXT_TAGS:
+                self.set_cdata_mode(tag)
 
     def _inert_script_attrs(self, attrs):
         kept = []
@@ -183,16 +191,24 @@ class _Rewriter(HTMLParser):
         if self.in_script:
             for host in _URL_IN_SCRIPT.findall(data):
                 self._hosts.setdefault(host.lower(), None)
-            # The script is inert text now, but "</script" inside it would still end it early,
-            # and "<!--" would make the HTML parser look for a second "</script>".
-            self.out.append(re.sub(r"</(script)", r"<\\/\1", data, flags=re.IGNORECASE)
-                            .replace("<!--", "<\\!--"))
+            # The script is inert text now, but an end tag inside it would still end it (or,
+            # inside <svg>, close the snippet's container), and "<!--" would make the HTML parser
+            # look for a second "</script>". "<\/" and "<\!" mean the same to JavaScript.
+            self.out.append(data.replace("</", "<\\/").replace("<!--", "<\\!--"))
+            return
+        if self.cdata_elem == "style":
+            self.out.append(data.replace("</", "<\\/"))  # "\/" is "/" to CSS
+            return
+        if self.cdata_elem:
+            self.out.append(data.replace("<", "&lt;"))
             return
         if not self.open_tags and data.strip():
             self._open_template()
             if "text" not in self.analysis.visible_tags:
                 self.analysis.visible_tags.append("text")
-        self.out.append(data)
+        # Text, so "<" is "&lt;": a "<" the parser left as text (an unfinished tag at the end,
+        # say) must not start a tag that swallows what follows the snippet.
+        self.out.append(data.replace("<", "&lt;"))
 
     def handle_entityref(self, name):
         if not self.skipping:

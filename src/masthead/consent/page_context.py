@@ -27,10 +27,6 @@ class ConsentContext:
     def optional_categories(self) -> list[Category]:
         return [c for c in self.categories if not c.necessary]
 
-    @property
-    def necessary_category(self) -> Category | None:
-        return next((c for c in self.categories if c.necessary), None)
-
     def category_keys(self) -> list[str]:
         return [c.key for c in self.optional_categories]
 
