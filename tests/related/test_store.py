@@ -150,3 +150,15 @@ def test_rebuild_command_shows_a_progress_bar(archive, capsys):
     call_command("rebuild_related")
     out = capsys.readouterr().out
     assert "Relating articles" in out and "Related index rebuilt" in out
+
+
+def test_cached_pages_are_told_when_lists_change(archive, topical, monkeypatch):
+    from masthead.site import page_cache
+
+    bumps = []
+    monkeypatch.setattr(page_cache, "bump_generation", lambda **kw: bumps.append(kw))
+    store.rebuild()
+    assert bumps
+    bumps.clear()
+    store.update_articles([archive["space"][0].pk])
+    assert bumps

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from masthead.newsroom.models import Article
@@ -174,7 +173,7 @@ def _write_lists(lists: dict[int, list[Ranked]], choices: dict[int, Choices]) ->
     if not lists:
         return
     ids = list(lists)
-    RelatedLink.objects.filter(article_id__in=ids).delete()
+    _delete_links(ids)
     rows = []
     for article_id, ranked in lists.items():
         choice = choices.get(article_id, Choices())
@@ -192,8 +191,27 @@ def _write_lists(lists: dict[int, list[Ranked]], choices: dict[int, Choices]) ->
     _insert_links(rows)
 
 
+# Derived rows are written with plain SQL: the ORM's delete() would fetch every row and send a
+# signal for each (other apps listen to every deletion), which costs more than the work itself.
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _execute(sql: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _delete_links(article_ids) -> None:
+    ids = list(article_ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        marks = ", ".join(["%s"] * len(chunk))
+        _execute(f"DELETE FROM {_table(RelatedLink)} WHERE article_id IN ({marks})", chunk)
+
+
 def _insert_links(rows) -> None:
-    table = connection.ops.quote_name(RelatedLink._meta.db_table)
+    table = _table(RelatedLink)
     sql = (f"INSERT INTO {table} (article_id, related_id, kind, rank, score, see_also_ok) "
            "VALUES (%s, %s, %s, %s, %s, %s)")
     with connection.cursor() as cursor:
@@ -217,6 +235,14 @@ def update_articles(article_ids, refill_ids=()) -> None:
         except BaseException:
             _copy.generation = -1  # the copy may hold what was rolled back: reload it next time
             raise
+    _pages_changed()
+
+
+def _pages_changed() -> None:
+    """Cached pages show related lists: tell the whole-page cache they changed."""
+    from masthead.site import page_cache
+
+    page_cache.bump_generation()
 
 
 def _update_locked(article_ids: set, refill_ids: set) -> None:
@@ -261,7 +287,7 @@ def _update_locked(article_ids: set, refill_ids: set) -> None:
         # Articles that are no longer indexable keep no list of their own.
         gone = article_ids - set(texts)
         if gone:
-            RelatedLink.objects.filter(article_id__in=gone).delete()
+            _delete_links(gone)
         # A draft's choices changed, or a live article's: its own list is redone anyway.
         recompute |= {a for a in set(refill_ids) if a in index.row_of
                       and index.active[index.row_of[a]]}
@@ -336,7 +362,7 @@ def _save_vectors(state, index, changed_vectors, gone, lists) -> None:
         seq += 1
         updates.append((threshold, seq, gen, article_id))
     if updates:
-        table = connection.ops.quote_name(ArticleVector._meta.db_table)
+        table = _table(ArticleVector)
         with connection.cursor() as cursor:
             cursor.executemany(f"UPDATE {table} SET threshold = %s, seq = %s "
                                "WHERE generation = %s AND article_id = %s", updates)
@@ -405,6 +431,7 @@ def rebuild(progress=None) -> dict:
         except BaseException:
             _copy.generation = -1
             raise
+    _pages_changed()
     saved_meanwhile = set(Article.objects.filter(modified_at__gte=build.started).values_list(
         "pk", flat=True))
     if saved_meanwhile:
@@ -466,14 +493,14 @@ def _write_build(state: IndexState, build: Build, progress=None) -> None:
             vector_rows = []
             if progress:
                 progress("writing", i + 1, total)
-    RelatedLink.objects.all().delete()
+    _execute(f"DELETE FROM {_table(RelatedLink)}")
     items = list(lists.items())
     for i in range(0, len(items), BATCH):
         _write_lists(dict(items[i:i + BATCH]), build.choices)
         if progress:
             progress("writing", len(members) + min(i + BATCH, len(items)), total)
-    ArticleVector.objects.filter(~Q(generation=generation)).delete()
-    TextModelBlob.objects.filter(~Q(generation=generation)).delete()
+    _execute(f"DELETE FROM {_table(ArticleVector)} WHERE generation <> %s", [generation])
+    _execute(f"DELETE FROM {_table(TextModelBlob)} WHERE generation <> %s", [generation])
     state.generation, state.seq = generation, seq
     state.save(update_fields=["generation", "seq"])
     _copy.model, _copy.index = build.model, index
