@@ -255,3 +255,12 @@ def test_unknown_time_zone_is_refused_by_the_settings_form():
     site.time_zone = "Mars/Olympus"
     with pytest.raises(ValidationError):
         site.full_clean()
+
+
+def test_publisher_logo_in_structured_data_exists(client, newsroom):
+    html = client.get(newsroom["lead"].get_absolute_url()).content.decode()
+    logo = re.search(r'"logo": \{"@type": "ImageObject", "url": "http://testserver([^"]+)"', html)
+    assert logo, "the publisher carries a logo"
+    from django.contrib.staticfiles import finders
+
+    assert finders.find(logo.group(1).removeprefix("/static/"))

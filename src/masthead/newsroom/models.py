@@ -210,7 +210,8 @@ class Article(models.Model):
 
     is_lead = models.BooleanField("lead story", default=False)
     breaking_until = models.DateTimeField(
-        null=True, blank=True, help_text="Show a breaking-news banner across the site until then."
+        null=True, blank=True, db_index=True,  # every page asks for the live banner
+        help_text="Show a breaking-news banner across the site until then.",
     )
     importance = models.PositiveSmallIntegerField(
         default=3, choices=[(i, str(i)) for i in range(1, 6)],
