@@ -58,29 +58,40 @@ class ArticleText:
     text: str
 
 
-def read_texts(article_ids=None, progress=None):
-    """Yield ArticleText batches for indexable articles (all, or those in `article_ids`)."""
+TEXT_FIELDS = ["pk", "translation_of_id", "language", "published_at", "title", "dek", "body",
+               "section__name", "section__parent__name"]
+
+
+def read_texts(progress=None):
+    """Yield ArticleText batches for every indexable article, in id order."""
     qs = indexable_articles().order_by("pk")
-    if article_ids is not None:
-        qs = qs.filter(pk__in=list(article_ids))
     total = qs.count() if progress else 0
-    fields = ["pk", "translation_of_id", "language", "published_at", "title", "dek", "body",
-              "section__name", "section__parent__name"]
     done = 0
     last = 0
     while True:
-        rows = list(qs.filter(pk__gt=last).values_list(*fields)[:BATCH])
+        rows = list(qs.filter(pk__gt=last).values_list(*TEXT_FIELDS)[:BATCH])
         if not rows:
             break
         last = rows[-1][0]
-        tags: dict[int, list[str]] = {}
-        through = Article.tags.through.objects.filter(article_id__in=[r[0] for r in rows])
-        for article_id, name in through.values_list("article_id", "tag__name"):
-            tags.setdefault(article_id, []).append(name)
-        yield [_article_text(row, tags.get(row[0], ())) for row in rows]
+        yield _with_tags(rows)
         done += len(rows)
         if progress:
             progress(done, total)
+
+
+def texts_of(article_ids) -> dict[int, "ArticleText"]:
+    """ArticleText of those of these articles that are indexable, by id."""
+    rows = list(indexable_articles().filter(pk__in=list(article_ids)).order_by()
+                .values_list(*TEXT_FIELDS))
+    return {t.member.article_id: t for t in _with_tags(rows)}
+
+
+def _with_tags(rows) -> list["ArticleText"]:
+    tags: dict[int, list[str]] = {}
+    through = Article.tags.through.objects.filter(article_id__in=[r[0] for r in rows])
+    for article_id, name in through.order_by().values_list("article_id", "tag__name"):
+        tags.setdefault(article_id, []).append(name)
+    return [_article_text(row, tags.get(row[0], ())) for row in rows]
 
 
 def _article_text(row, tags) -> ArticleText:
@@ -152,9 +163,10 @@ def load_choices(article_ids) -> dict[int, Choices]:
     out: dict[int, Choices] = {}
     excluded: dict[int, set] = {}
     through = RelatedChoice.excluded.through.objects.filter(relatedchoice__article_id__in=ids)
-    for article_id, other in through.values_list("relatedchoice__article_id", "article_id"):
+    for article_id, other in through.order_by().values_list("relatedchoice__article_id",
+                                                             "article_id"):
         excluded.setdefault(article_id, set()).add(other)
-    for c in RelatedChoice.objects.filter(article_id__in=ids):
+    for c in RelatedChoice.objects.filter(article_id__in=ids).order_by():
         out[c.article_id] = Choices(c.see_also, c.see_also_article_id,
                                     frozenset(excluded.get(c.article_id, ())))
     pins: dict[int, list[int]] = {}
@@ -255,7 +267,7 @@ def _update_locked(article_ids: set, refill_ids: set) -> None:
             return  # an archive too large to build on a save: `masthead rebuild_related`
         model, index = _synced(state)
         now = timezone.now().timestamp()
-        texts = {t.member.article_id: t for batch in read_texts(article_ids) for t in batch}
+        texts = texts_of(article_ids)
         changed_vectors = []
         for article_id in sorted(article_ids):
             if article_id in texts:
@@ -278,7 +290,7 @@ def _update_locked(article_ids: set, refill_ids: set) -> None:
         holders: dict[int, list[int]] = {}
         for holder, related in RelatedLink.objects.filter(
                 related_id__in=article_ids, kind=RelatedLink.Kind.AUTO
-        ).values_list("article_id", "related_id"):
+        ).order_by().values_list("article_id", "related_id"):
             holders.setdefault(related, []).append(holder)
         for related, lists_holding in holders.items():
             scores = index.score_between(related, lists_holding, now) if related in texts else {}
@@ -328,7 +340,8 @@ def _signature_arrays(vectors, row):
 
 def _stored_auto(article_ids) -> dict[int, dict[int, float]]:
     out: dict[int, dict[int, float]] = {}
-    rows = RelatedLink.objects.filter(article_id__in=list(article_ids), kind=RelatedLink.Kind.AUTO)
+    rows = RelatedLink.objects.filter(article_id__in=list(article_ids),
+                                      kind=RelatedLink.Kind.AUTO).order_by()
     for article_id, related, score in rows.values_list("article_id", "related_id", "score"):
         out.setdefault(article_id, {})[related] = score
     return out
