@@ -60,7 +60,7 @@ def test_snippets_are_inert_in_the_page(client, analytics_snippet, video_snippet
     assert "pixel.gif" not in html  # the <noscript> fallback would track readers without JS
     assert not re.search(r'<script(?![^>]*type="text/plain")[^>]*\ssrc="https?://', html)
     assert not re.search(r'<iframe[^>]*\ssrc=', html)
-    assert 'data-consent-src="https://video.example.com/embed/42"' in snippets
+    assert "data-consent-src=&quot;https://video.example.com/embed/42&quot;" in snippets
     assert "is blocked" in snippets and 'data-consent-allow="marketing"' in snippets
 
 

@@ -6,9 +6,11 @@ is what every page carries, the same bytes for every reader.
 - `<script>` becomes `<script type="text/plain" data-consent-category=...>`, its `src` moved to
   `data-consent-src` and its real type kept in `data-consent-type`: browsers neither fetch nor run
   it. consent.js recreates it as a live script after consent.
-- Everything else (iframes, pixels, styles, widgets' markup) goes into a `<template>`, whose
-  content a browser parses but never loads or shows; iframes also lose their `src`. When the
-  snippet shows something on the page, a placeholder explains what is blocked and offers consent.
+- Everything else (iframes, pixels, styles, widgets' markup) becomes the value of an attribute,
+  `<template data-consent-markup="...">`: text to the browser, which neither loads nor shows it,
+  and which no quirk of HTML parsing can move out of its place. Inside it, scripts are inert as
+  above and iframes lose their `src` too. When the snippet shows something on the page, a
+  placeholder explains what is blocked and offers consent.
 - `<noscript>` fallbacks are dropped: they would load the tracker for readers without JavaScript,
   who can never give consent in place.
 """
@@ -82,6 +84,7 @@ class _Rewriter(HTMLParser):
         self.open_tags: list[str] = []  # elements open below the snippet's top level
         self.skipping = 0  # inside <noscript>
         self.in_template = False
+        self.template_markup: list[str] = []
         self.in_script = False
         self._hosts: dict[str, None] = {}
 
@@ -91,14 +94,22 @@ class _Rewriter(HTMLParser):
         if host:
             self._hosts.setdefault(host, None)
 
+    def _emit(self, markup: str) -> None:
+        (self.template_markup if self.in_template else self.out).append(markup)
+
     def _open_template(self) -> None:
         if not self.in_template:
-            self.out.append(f'<template data-consent-category="{self.category_key}">')
+            self.template_markup = []
             self.in_template = True
 
     def _close_template(self) -> None:
+        """The markup collected since _open_template, as the value of an attribute: a browser
+        reads an attribute up to its closing quote whatever the markup holds, so no table,
+        formatting or foreign-content rule of HTML parsing can move any of it out."""
         if self.in_template:
-            self.out.append("</template>")
+            markup = html.escape("".join(self.template_markup), quote=True)
+            self.out.append(f'<template data-consent-category="{self.category_key}" '
+                            f'data-consent-markup="{markup}"></template>')
             self.in_template = False
 
     def _element(self, tag: str, attrs, closes_itself: bool) -> None:
@@ -122,9 +133,9 @@ class _Rewriter(HTMLParser):
             if not self.open_tags:
                 self._close_template()
             self.analysis.scripts += 1
-            self.out.append(f"<script{_attrs_html(self._inert_script_attrs(attrs))}>")
+            self._emit(f"<script{_attrs_html(self._inert_script_attrs(attrs))}>")
             if closes_itself:
-                self.out.append("</script>")
+                self._emit("</script>")
             else:
                 self.in_script = True
                 self.open_tags.append(tag)
@@ -140,7 +151,7 @@ class _Rewriter(HTMLParser):
         if tag == "iframe":
             attrs = [("data-consent-src" if n == "src" else
                       "data-consent-srcdoc" if n == "srcdoc" else n, v) for n, v in attrs]
-        self.out.append(f"<{tag}{_attrs_html(attrs)}{' /' if closes_itself else ''}>")
+        self._emit(f"<{tag}{_attrs_html(attrs)}{' /' if closes_itself else ''}>")
         if not closes_itself and tag not in VOID_TAGS:
             self.open_tags.append(tag)
             if tag in RAW_TEXT_TAGS:
@@ -179,7 +190,7 @@ class _Rewriter(HTMLParser):
             return  # a stray end tag: drop it rather than close something of the page's
         while self.open_tags:
             closing = self.open_tags.pop()
-            self.out.append(f"</{closing}>")
+            self._emit(f"</{closing}>")
             if closing == tag:
                 break
         if tag == "script":
@@ -194,13 +205,13 @@ class _Rewriter(HTMLParser):
             # The script is inert text now, but an end tag inside it would still end it (or,
             # inside <svg>, close the snippet's container), and "<!--" would make the HTML parser
             # look for a second "</script>". "<\/" and "<\!" mean the same to JavaScript.
-            self.out.append(data.replace("</", "<\\/").replace("<!--", "<\\!--"))
+            self._emit(data.replace("</", "<\\/").replace("<!--", "<\\!--"))
             return
         if self.cdata_elem == "style":
-            self.out.append(data.replace("</", "<\\/"))  # "\/" is "/" to CSS
+            self._emit(data.replace("</", "<\\/"))  # "\/" is "/" to CSS
             return
         if self.cdata_elem:
-            self.out.append(data.replace("<", "&lt;"))
+            self._emit(data.replace("<", "&lt;"))
             return
         if not self.open_tags and data.strip():
             self._open_template()
@@ -208,7 +219,7 @@ class _Rewriter(HTMLParser):
                 self.analysis.visible_tags.append("text")
         # Text, so "<" is "&lt;": a "<" the parser left as text (an unfinished tag at the end,
         # say) must not start a tag that swallows what follows the snippet.
-        self.out.append(data.replace("<", "&lt;"))
+        self._emit(data.replace("<", "&lt;"))
 
     def handle_entityref(self, name):
         if not self.skipping:
@@ -236,7 +247,7 @@ class _Rewriter(HTMLParser):
         self.close()
         # Unclosed elements: close them inside the snippet so they cannot swallow the page.
         while self.open_tags:
-            self.out.append(f"</{self.open_tags.pop()}>")
+            self._emit(f"</{self.open_tags.pop()}>")
         self._close_template()
         self.analysis.hosts = list(self._hosts)
         return "".join(self.out)

@@ -138,7 +138,11 @@
   }
 
   function runTemplate(template, inHead) {
-    var fragment = template.content.cloneNode(true);
+    // The markup travels as an attribute (see inert.py); parsed here, in a template, it still
+    // loads nothing until it is inserted below.
+    var holder = document.createElement("template");
+    holder.innerHTML = template.getAttribute("data-consent-markup") || "";
+    var fragment = holder.content;
     Array.prototype.forEach.call(fragment.querySelectorAll("iframe"), function (frame) {
       if (frame.hasAttribute("data-consent-srcdoc")) frame.setAttribute("srcdoc", frame.getAttribute("data-consent-srcdoc"));
       if (frame.hasAttribute("data-consent-src")) frame.setAttribute("src", frame.getAttribute("data-consent-src"));
