@@ -313,3 +313,20 @@ def test_notice_only_mode_runs_until_the_reader_opts_out(visit, site, third_part
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.statsRuns || 0") == 0
     assert banner.is_hidden()
+
+
+def test_a_new_policy_version_asks_again_and_stops_the_snippets(visit, site, third_party):
+    from masthead.consent.models import ConsentSettings
+
+    page, _ = visit()
+    page.get_by_role("button", name="Accept all").click()
+    page.wait_for_function("window.statsRuns === 1")
+    conf = ConsentSettings.defaults()
+    conf.policy_version = 2
+    conf.save()
+    loads = len(third_party.paths("/tag.js"))
+    page.reload()
+    page.locator("#consent-banner").wait_for(state="visible")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.statsRuns || 0") == 0
+    assert len(third_party.paths("/tag.js")) == loads
