@@ -45,3 +45,17 @@ def test_no_text_produces_script_or_handlers(text, prefix):
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), html
             assert not value.strip().lower().startswith("javascript:"), html
+
+
+def test_static_pages_get_linkable_heading_ids_and_articles_do_not():
+    text = "## Comments\n\nText.\n\n## Comments\n\n### <b>Cookies</b> & more"
+    page_html = render_markdown(text, heading_ids=True)
+    assert '<h2 id="comments">Comments</h2>' in page_html
+    assert '<h2 id="comments-2">' in page_html
+    assert 'id="cookies-more"' in page_html
+    assert "id=" not in render_markdown(text)
+
+
+def test_heading_ids_cannot_carry_markup():
+    html = render_markdown('## "><script>x</script> Title', heading_ids=True)
+    assert "<script" not in html and 'id="title"' in html

@@ -8,9 +8,11 @@ An image alone in its paragraph becomes a figure, its Markdown title the caption
     ![Alt text](/media/photo.jpg "Caption shown under the image")
 """
 
+import html as html_lib
 import re
 
 import nh3
+from django.utils.text import slugify
 from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True}).enable(
@@ -48,15 +50,36 @@ def _figure(match: re.Match) -> str:
     return f"<figure>{img}></figure>"
 
 
-def render_markdown(text: str) -> str:
-    """Markdown to HTML that is safe to put in a page as it is."""
+_HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.S)
+
+
+def _with_heading_ids(html: str) -> str:
+    """Give h2/h3 ids from their text, so readers can be sent to /privacy-policy/#comments."""
+    seen: dict[str, int] = {}
+
+    def add_id(match: re.Match) -> str:
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
+        slug = slugify(text) or "section"
+        seen[slug] = seen.get(slug, 0) + 1
+        if seen[slug] > 1:
+            slug = f"{slug}-{seen[slug]}"
+        return f'<h{match.group(1)} id="{slug}">{match.group(2)}</h{match.group(1)}>'
+
+    return _HEADING.sub(add_id, html)
+
+
+def render_markdown(text: str, *, heading_ids: bool = False) -> str:
+    """Markdown to HTML that is safe to put in a page as it is.
+
+    heading_ids: give h2/h3 ids for links into the page (static pages; article bodies share
+    their page with comments and related blocks, so they get none)."""
     if not text:
         return ""
     html = _md.render(text)
     # A body heading is at most h2: the page's h1 is the article title.
     html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
     html = _LONE_IMAGE.sub(_figure, html)
-    return nh3.clean(
+    html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -64,6 +87,8 @@ def render_markdown(text: str) -> str:
         link_rel="noopener noreferrer",
         filter_style_properties={"text-align"},
     )
+    # Ids are added after cleaning, from cleaned text, and are slugs: nothing unsafe gets in.
+    return _with_heading_ids(html) if heading_ids else html
 
 
 def first_paragraph_text(html: str, limit: int = 300) -> str:

@@ -397,7 +397,7 @@ class Page(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Page, self.title, exclude_pk=self.pk, max_length=100)
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_markdown(self.body, heading_ids=True)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

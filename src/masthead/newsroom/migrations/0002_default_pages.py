@@ -28,7 +28,8 @@ def create_pages(apps, schema_editor):
         ("about", "About", "About this site. Editors: tell readers who you are."),
     ]:
         if not Page.objects.filter(slug=slug).exists():
-            Page.objects.create(slug=slug, title=title, body=body, body_html=render_markdown(body))
+            Page.objects.create(slug=slug, title=title, body=body, 
+                                body_html=render_markdown(body, heading_ids=True))
 
 
 class Migration(migrations.Migration):
