@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from masthead.newsroom.models import Article
+from masthead.newsroom.models import Article, SingletonSettings
 
 from .rendering import render_comment_html
 
@@ -145,7 +145,7 @@ def _validate_lines(value: str) -> None:
         raise ValidationError("Keep this list under 100,000 characters.")
 
 
-class DiscussionSettings(models.Model):
+class DiscussionSettings(SingletonSettings):
     """The one row of discussion settings, as WordPress's Settings › Discussion has them."""
 
     class SpamFilter(models.TextChoices):
@@ -215,11 +215,6 @@ class DiscussionSettings(models.Model):
 
     def __str__(self):
         return "Discussion settings"
-
-    @classmethod
-    def current(cls) -> "DiscussionSettings":
-        obj = cls.objects.order_by("pk").first()
-        return obj if obj is not None else cls.objects.create()
 
     def closes_at(self, article: Article):
         """When comments on `article` close automatically, or None."""

@@ -30,7 +30,20 @@ def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 200) -> 
     return candidate
 
 
-class SiteSettings(models.Model):
+class SingletonSettings(models.Model):
+    """A model of which a site has one row, edited in the admin: `Model.current()` fetches it,
+    creating it with its defaults on a site's first use."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def current(cls):
+        obj = cls.objects.order_by("pk").first()
+        return obj if obj is not None else cls.objects.create()
+
+
+class SiteSettings(SingletonSettings):
     """The one row of settings an administrator edits in the admin."""
 
     name = models.CharField(max_length=100, default="Masthead News")
@@ -52,11 +65,6 @@ class SiteSettings(models.Model):
 
         if self.time_zone not in zoneinfo.available_timezones():
             raise ValidationError({"time_zone": f"Unknown time zone “{self.time_zone}”."})
-
-    @classmethod
-    def current(cls) -> "SiteSettings":
-        obj = cls.objects.order_by("pk").first()
-        return obj if obj is not None else cls.objects.create()
 
 
 class Section(models.Model):
