@@ -226,3 +226,12 @@ def test_imported_articles_are_searchable_and_bylined(write_wxr, run_import):
     story.body = "The cormorant colony grows."
     story.save()
     assert site_search.search("cormorant").total == 1
+
+
+def test_commenters_addresses_are_stored_lower_case_for_lookups(write_wxr, run_import):
+    """Imports write comments in bulk, past Comment.save(): privacy requests and the spam
+    filter's author history look addresses up lower-case, so imported ones must match."""
+    run_import(write_wxr(wxr(item_xml(
+        10, "Story", comments=comment_xml(1, email="  Rosa.Reader@Example.ORG ")))))
+    assert list(Comment.objects.values_list("author_email", flat=True)) == [
+        "rosa.reader@example.org"]

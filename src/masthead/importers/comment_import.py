@@ -153,7 +153,8 @@ class CommentImporter:
     def _fill(self, comment: Comment, wxr: WxrComment) -> None:
         run = self.run
         comment.author = plain_text(wxr.author, 245) or "Anonymous"
-        comment.author_email = wxr.author_email[:254]
+        # bulk_create skips Comment.save(), which stores addresses lower-case for look-ups.
+        comment.author_email = wxr.author_email.strip().lower()[:254]
         comment.author_url = wxr.author_url[:500]
         comment.author_ip = wxr.author_ip[:45]
         comment.agent = wxr.meta.get("agent", "")[:500] or comment.agent or ""
