@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from masthead.related.engine import neighbours
+from masthead.related.engine import neighbours, terms
 from masthead.related.engine.neighbours import Member, Query, VectorIndex
+from masthead.related.engine.terms import count_terms
 from masthead.related.engine.text import MAX_CHARS, document_text, tokens
-from masthead.related.engine.textmodel import TextModel, count_terms
+from masthead.related.engine.textmodel import TextModel
 
 from .conftest import TOPICS, body_for
 
@@ -45,6 +46,51 @@ def test_any_text_can_be_counted(text):
     words, grams = tokens(text)
     assert all(words) and all(grams)
     assert count_terms([text]).shape[0] == 1
+
+
+def _reference_terms(text) -> list[int]:
+    """A text's terms as `tokens` defines them, hashed one word at a time."""
+    words, grams = tokens(text)
+    hashed = terms._hashes_of(words)
+    with np.errstate(over="ignore"):
+        pairs = terms._finalise((hashed[:-1] * terms._PAIR) ^ hashed[1:])
+    ids = [*hashed.tolist(), *pairs.tolist(), *terms._hashes_of(grams).tolist()]
+    return sorted(i % terms.N_FEATURES for i in ids)
+
+
+def _counted(row) -> list[int]:
+    return sorted(np.repeat(row.indices, row.data.astype(int)).tolist())
+
+
+_NEWS_TEXT = st.lists(st.sampled_from(
+    ["The", "bank", "rates", "2024", "a", "of", "don’t", "“quoted”", "—",
+     "…", "Zürich", "straße", "北京是", "猫", "x_y", "\n",
+     "e-mail", "  ", "AI", " ", "٣٤"]), max_size=30).map(" ".join)
+
+
+@given(st.lists(st.one_of(st.text(), _NEWS_TEXT), min_size=1, max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_bulk_counting_matches_counting_one_word_at_a_time(texts):
+    """The quick ASCII path and the regular-expression path count exactly what `tokens` says,
+    whichever texts share a batch."""
+    counts = count_terms(texts)
+    assert counts.shape[0] == len(texts)
+    for i, text in enumerate(texts):
+        assert _counted(counts[i]) == _reference_terms(text)
+
+
+def test_typographic_punctuation_does_not_change_the_words():
+    plain = count_terms(["Don't \"quote\" me - the Bank's rates..."])
+    curly = count_terms(["Don’t “quote” me — the Bank’s rates…"])
+    assert (plain != curly).nnz == 0
+
+
+def test_counting_is_the_same_in_large_batches():
+    texts = [body_for(topic, i) for topic in TOPICS for i in range(400)]
+    together = count_terms(texts)  # several hashing buffers
+    assert together.shape[0] == len(texts)
+    for i in (0, 7, 801, len(texts) - 1):
+        assert (together[i] != count_terms([texts[i]])).nnz == 0
 
 
 def test_document_text_strips_markup_and_caps_length():

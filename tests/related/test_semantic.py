@@ -6,7 +6,8 @@ from django.core.management import call_command
 
 from masthead.related import store
 from masthead.related.engine import semantic
-from masthead.related.engine.textmodel import TextModel, count_terms
+from masthead.related.engine.terms import count_terms
+from masthead.related.engine.textmodel import TextModel
 from masthead.related.reading import related_view
 
 from .conftest import body_for

@@ -162,3 +162,40 @@ def test_cached_pages_are_told_when_lists_change(archive, topical, monkeypatch):
     bumps.clear()
     store.update_articles([archive["space"][0].pk])
     assert bumps
+
+
+def _age_the_model():
+    """Store the current model as an older Masthead (other term hashing) would have."""
+    from masthead.related.engine.textmodel import TextModel
+    from masthead.related.models import IndexState, TextModelBlob
+
+    blob = TextModelBlob.objects.get(generation=IndexState.objects.get().generation)
+    model = TextModel.from_bytes(blob.payload)
+    model.hashing = 1
+    blob.payload = model.to_bytes()
+    blob.save()
+    store._copy = store._Copy()  # as in a process started after the upgrade
+    return blob.generation
+
+
+def test_a_model_from_older_hashing_is_refitted_on_a_small_site(archive, topical):
+    old_generation = _age_the_model()
+    new = topical("space", 9)
+    store.update_articles([new.pk])
+    assert store._copy.generation > old_generation and store._copy.model.current
+    assert new.pk in ids(related_view(archive["space"][0]))
+
+
+def test_a_model_from_older_hashing_is_left_alone_on_a_large_site(archive, topical, settings,
+                                                                  caplog):
+    settings.MASTHEAD_RELATED_AUTO_BUILD_MAX = 5
+    before = list(RelatedLink.objects.order_by("pk").values_list("article_id", "related_id"))
+    old_generation = _age_the_model()
+    new = topical("space", 9)  # its save asks for an update
+    assert "rebuild-related" in caplog.text
+    assert store._copy.generation == old_generation
+    assert list(RelatedLink.objects.order_by("pk").values_list("article_id", "related_id")) \
+        == before
+    call_command("rebuild_related", "--no-progress")
+    assert store._copy.model.current
+    assert new.pk in ids(related_view(archive["space"][0]))

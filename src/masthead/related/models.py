@@ -49,7 +49,7 @@ class ArticleVector(models.Model):
     threshold = models.FloatField(
         null=True, help_text="The lowest score in this article's list once it is full."
     )
-    seq = models.BigIntegerField(db_index=True)
+    seq = models.BigIntegerField()  # indexed with the generation below
 
     class Meta:
         constraints = [
@@ -66,8 +66,15 @@ class RelatedLink(models.Model):
         CHOSEN_SEE_ALSO = 1, "chosen by an editor for See also"
         AUTO = 2, "computed"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # Written a whole list at a time, 12 rows per article (over a million on a large rebuild), so
+    # each row costs as little as it can: the (article, kind, rank) index below also serves
+    # lookups by article alone, and there is no database-level foreign key check. Django still
+    # deletes an article's links with it, and the page joins to live articles only, so a link
+    # to an article deleted mid-rebuild is never shown (the update that follows drops it).
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+",
+                                db_index=False, db_constraint=False)
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+",
+                                db_constraint=False)
     kind = models.PositiveSmallIntegerField(choices=Kind.choices)
     rank = models.PositiveSmallIntegerField()
     score = models.FloatField(default=0.0)
@@ -77,10 +84,7 @@ class RelatedLink(models.Model):
 
     class Meta:
         ordering = ["article", "kind", "rank"]
-        indexes = [
-            models.Index(fields=["article", "kind", "rank"]),
-            models.Index(fields=["related"]),
-        ]
+        indexes = [models.Index(fields=["article", "kind", "rank"])]
 
 
 class RelatedChoice(models.Model):

@@ -20,8 +20,9 @@ from masthead.newsroom.models import Article
 
 from .engine import semantic
 from .engine.neighbours import Member, Query, Ranked, VectorIndex
+from .engine.terms import count_terms
 from .engine.text import document_text
-from .engine.textmodel import TextModel, count_terms, pack_signature, unpack_signature
+from .engine.textmodel import TextModel, pack_signature, unpack_signature
 from .models import (
     ArticleVector,
     IndexState,
@@ -63,20 +64,18 @@ TEXT_FIELDS = ["pk", "translation_of_id", "language", "published_at", "title", "
 
 
 def read_texts(progress=None):
-    """Yield ArticleText batches for every indexable article, in id order."""
-    qs = indexable_articles().order_by("pk")
-    total = qs.count() if progress else 0
-    done = 0
-    last = 0
-    while True:
-        rows = list(qs.filter(pk__gt=last).values_list(*TEXT_FIELDS)[:BATCH])
-        if not rows:
-            break
-        last = rows[-1][0]
+    """Yield ArticleText batches for every indexable article, in id order.
+
+    The ids come first, then each batch by primary key: a filtered, ordered and limited query
+    per batch lets SQLite pick the status index and sort the whole table every time."""
+    ids = list(indexable_articles().order_by("pk").values_list("pk", flat=True))
+    for done in range(0, len(ids), BATCH):
+        chunk = ids[done:done + BATCH]
+        rows = list(indexable_articles().filter(pk__in=chunk).order_by("pk")
+                    .values_list(*TEXT_FIELDS))
         yield _with_tags(rows)
-        done += len(rows)
         if progress:
-            progress(done, total)
+            progress(done + len(chunk), len(ids))
 
 
 def texts_of(article_ids) -> dict[int, "ArticleText"]:
@@ -158,20 +157,25 @@ class Choices:
     pins: tuple = ()
 
 
-def load_choices(article_ids) -> dict[int, Choices]:
-    ids = list(article_ids)
+def load_choices(article_ids=None) -> dict[int, Choices]:
+    """The choices made for these articles, or for every article (a full build)."""
+    choices, pin_rows = RelatedChoice.objects.order_by(), RelatedPin.objects.all()
+    through = RelatedChoice.excluded.through.objects.order_by()
+    if article_ids is not None:
+        ids = list(article_ids)
+        choices = choices.filter(article_id__in=ids)
+        pin_rows = pin_rows.filter(article_id__in=ids)
+        through = through.filter(relatedchoice__article_id__in=ids)
     out: dict[int, Choices] = {}
     excluded: dict[int, set] = {}
-    through = RelatedChoice.excluded.through.objects.filter(relatedchoice__article_id__in=ids)
-    for article_id, other in through.order_by().values_list("relatedchoice__article_id",
-                                                             "article_id"):
+    for article_id, other in through.values_list("relatedchoice__article_id", "article_id"):
         excluded.setdefault(article_id, set()).add(other)
-    for c in RelatedChoice.objects.filter(article_id__in=ids).order_by():
+    for c in choices:
         out[c.article_id] = Choices(c.see_also, c.see_also_article_id,
                                     frozenset(excluded.get(c.article_id, ())))
     pins: dict[int, list[int]] = {}
-    for article_id, pinned in RelatedPin.objects.filter(article_id__in=ids).order_by(
-            "article_id", "position", "pk").values_list("article_id", "pinned_id"):
+    for article_id, pinned in pin_rows.order_by("article_id", "position", "pk").values_list(
+            "article_id", "pinned_id"):
         pins.setdefault(article_id, []).append(pinned)
     for article_id, pinned in pins.items():
         current = out.setdefault(article_id, Choices())
@@ -231,6 +235,24 @@ def _insert_links(rows) -> None:
             cursor.executemany(sql, rows[i:i + 10_000])
 
 
+_VECTOR_COLUMNS = ["generation", "article_id", "group_id", "language", "published_at", "active",
+                   "dense", "signature", "threshold", "seq"]
+
+
+def _vector_row(generation, article_id, fields) -> tuple:
+    fields = {**fields, "generation": generation, "article_id": article_id,
+              "published_at": connection.ops.adapt_datetimefield_value(fields["published_at"])}
+    return tuple(fields[c] for c in _VECTOR_COLUMNS)
+
+
+def _insert_vectors(rows) -> None:
+    columns = ", ".join(_VECTOR_COLUMNS)
+    marks = ", ".join(["%s"] * len(_VECTOR_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {_table(ArticleVector)} ({columns}) VALUES ({marks})",
+                           rows)
+
+
 def _threshold(ranked: list[Ranked]) -> float | None:
     return ranked[-1].score if len(ranked) >= stored_count() else None
 
@@ -266,6 +288,10 @@ def _update_locked(article_ids: set, refill_ids: set) -> None:
         if state.generation == 0:
             return  # an archive too large to build on a save: `masthead rebuild_related`
         model, index = _synced(state)
+        if not model.current:
+            log.warning("related articles: the index was built by an older Masthead and is "
+                        "left as it is; run `masthead rebuild-related`")
+            return
         now = timezone.now().timestamp()
         texts = texts_of(article_ids)
         changed_vectors = []
@@ -402,20 +428,18 @@ def _needs_refit(state: IndexState) -> bool:
     """Small archives refit on a save whenever they have doubled since the last fit: IDF from a
     handful of articles says little. Large ones wait for `masthead rebuild_related`."""
     limit = settings.MASTHEAD_RELATED_AUTO_BUILD_MAX
+    outdated = False
     if state.generation:
-        if _copy.generation == state.generation:
-            fitted = _copy.model.n_docs
-        else:
-            fitted = TextModelBlob.objects.filter(generation=state.generation).values_list(
-                "n_docs", flat=True).first() or 0
-        if 2 * max(fitted, 1) > limit:
+        model, _index = _synced(state)
+        fitted, outdated = model.n_docs, not model.current
+        if 2 * max(fitted, 1) > limit and not outdated:
             return False  # doubling would pass the limit: no need to count
     live_count = indexable_articles().count()
     if live_count > limit:
         if state.generation == 0:
             log.warning("related articles: no index yet; run `masthead rebuild_related`")
         return False
-    return state.generation == 0 or live_count >= 2 * max(fitted, 1)
+    return state.generation == 0 or outdated or live_count >= 2 * max(fitted, 1)
 
 
 # -- the full build -----------------------------------------------------------------------------
@@ -454,8 +478,6 @@ def rebuild(progress=None) -> dict:
 
 
 def _compute_build(progress=None) -> Build:
-    import scipy.sparse as sp
-
     def tell(stage):
         return (lambda done, total: progress(stage, done, total)) if progress else None
 
@@ -467,19 +489,18 @@ def _compute_build(progress=None) -> Build:
         count_blocks.append(count_terms(t.text for t in batch))
         if encoder is not None:  # the embeddings need the text itself; keep it only then
             texts.extend(t.text for t in batch)
-    counts = sp.vstack(count_blocks, format="csr") if count_blocks else count_terms([])
-    del count_blocks
     if progress:
         progress("fitting", 0, 1)
-    model = TextModel.fit(counts, encoder=encoder)
-    vectors = model.transform(counts, texts if encoder is not None else None)
-    del counts, texts
+    model = TextModel.fit(count_blocks or count_terms([]), encoder=encoder)
+    vectors = model.transform(count_blocks or count_terms([]),
+                              texts if encoder is not None else None)
+    del count_blocks, texts
     if progress:
         progress("fitting", 1, 1)
     index = VectorIndex(model.dims, model.dense_weight)
     for i, member in enumerate(members):
         index.put(member, vectors.dense[i], *_signature_arrays(vectors, i))
-    choices = load_choices([m.article_id for m in members]) if members else {}
+    choices = load_choices() if members else {}
     excluded = {a: set(c.excluded) for a, c in choices.items()}
     lists = index.all_lists(stored_count(), started.timestamp(), excluded,
                             progress=tell("relating"))
@@ -498,11 +519,10 @@ def _write_build(state: IndexState, build: Build, progress=None) -> None:
         seq += 1
         threshold = _threshold(lists.get(member.article_id, []))
         index.threshold[i] = threshold if threshold is not None else -np.inf
-        vector_rows.append(ArticleVector(
-            generation=generation, article_id=member.article_id,
-            **_vector_fields(index, i, build.vectors, i, threshold, seq)))
+        vector_rows.append(_vector_row(generation, member.article_id, _vector_fields(
+            index, i, build.vectors, i, threshold, seq)))
         if len(vector_rows) == BATCH or i == len(members) - 1:
-            ArticleVector.objects.bulk_create(vector_rows)
+            _insert_vectors(vector_rows)
             vector_rows = []
             if progress:
                 progress("writing", i + 1, total)

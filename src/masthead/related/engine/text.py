@@ -48,12 +48,49 @@ def tokens(text: str) -> tuple[list[str], list[str]]:
     character grams of its unspaced runs. Consecutive words also pair into bigrams later (as
     scikit-learn pairs them: across dropped stop words)."""
     text = text.lower()
-    words = [w for w in _WORD.findall(text)
-             if len(w) > 1 and w not in STOP_WORDS and not w.isdigit()]
+    words = [w for w in _WORD.findall(text) if counted(w)]
+    return words, unspaced_grams(text)
+
+
+def counted(word: str) -> bool:
+    """Whether a word says anything about the topic: not a stop word, a number or one letter."""
+    return len(word) > 1 and word not in STOP_WORDS and not word.isdigit()
+
+
+def unspaced_grams(lowered: str) -> list[str]:
     grams: list[str] = []
-    for run in _UNSPACED_RUN.findall(text):
+    for run in _UNSPACED_RUN.findall(lowered):
         if len(run) == 1:
             grams.append(run)
         else:
             grams.extend(run[i:i + 2] for i in range(len(run) - 1))
-    return words, grams
+    return grams
+
+
+# The quick path for text that is plain ASCII once typographic punctuation is blanked out (most
+# English news): bytes.translate finds the same words as the regular expression, many times
+# faster. Each mark below is punctuation, never part of a word, so blanking it changes no word.
+# Curly quotes and apostrophes, dashes, the ellipsis, no-break space, guillemets.
+_TYPOGRAPHY = [mark.encode() for mark in
+               "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00ab\u00bb"]
+_ASCII_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
+_ASCII_SEPARATORS = bytes(c if c in _ASCII_WORD_BYTES else 32 for c in range(256))
+
+
+def ascii_words_buffer(text: str) -> bytes | None:
+    """`text` lower-cased with every byte that is not a letter or digit made a space (its words
+    are then the space-separated runs, stop words still in), or None when the text has
+    characters beyond ASCII and needs `unicode_terms`."""
+    raw = text.encode("utf-8", "surrogatepass")
+    if not raw.isascii():
+        for mark in _TYPOGRAPHY:
+            raw = raw.replace(mark, b" ")
+        if not raw.isascii():
+            return None
+    return raw.lower().translate(_ASCII_SEPARATORS)
+
+
+def unicode_terms(text: str) -> tuple[list[str], list[str]]:
+    """The word runs (not yet filtered by `counted`) and character grams of any text."""
+    lowered = text.lower()
+    return _WORD.findall(lowered), unspaced_grams(lowered)

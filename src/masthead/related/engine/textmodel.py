@@ -6,9 +6,9 @@ An article becomes two vectors:
   - a sparse signature: its most distinctive TF-IDF terms, which matches names and phrases.
 Relatedness mixes both cosines (see `neighbours`).
 
-Terms are hashed (no vocabulary to keep in step between processes), so a new article with words
-the model never saw still gets a signature; the IDF and the projection are fitted once per
-rebuild and stored, so every process transforms a new article the same way.
+Terms are hashed (`terms`: no vocabulary to keep in step between processes), so a new article
+with words the model never saw still gets a signature; the IDF and the projection are fitted once
+per rebuild and stored, so every process transforms a new article the same way.
 """
 
 import io
@@ -17,11 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
-from sklearn.utils import murmurhash3_32
 
-from .text import tokens
+from .terms import HASHING_VERSION, N_FEATURES
 
-N_FEATURES = 2**20
 DIMS = 48  # LSA topics; chosen on the development half of the BBC corpus (docs/related.md)
 SIGNATURE_SIZE = 32  # distinctive terms kept per article
 DENSE_WEIGHT = 0.7  # share of the LSA cosine in the mixed score
@@ -29,47 +27,6 @@ SVD_SAMPLE = 10_000  # documents the projection is fitted on; enough to find the
 SVD_ITERATIONS = 3  # power iterations of the randomized SVD
 TRANSFORM_BLOCK = 5000
 MAX_LSA_FEATURES = 65_536  # the most common terms (in >= 2 documents) the projection spans
-
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads the first word's hash before pairing
-_hashes: dict[str, int] = {}  # token -> hash: news reuses its words, so most are looked up
-
-
-def _hashed(tokens: list[str]) -> np.ndarray:
-    """Stable 32-bit hashes of the tokens (Python's own hash() differs between processes)."""
-    get = _hashes.get
-    found = [get(t) for t in tokens]
-    if None in found:
-        if len(_hashes) > 2_000_000:
-            _hashes.clear()
-        for i, h in enumerate(found):
-            if h is None:
-                found[i] = _hashes[tokens[i]] = murmurhash3_32(tokens[i], seed=0,
-                                                                positive=True)
-    return np.array(found, dtype=np.uint64)
-
-
-def count_terms(texts) -> sp.csr_matrix:
-    """Raw term counts, one row per text, in hashed feature space: each word, each pair of
-    consecutive words and each character gram of unspaced scripts is one feature."""
-    n_features = np.uint64(N_FEATURES)
-    indptr, chunks = [0], []
-    for text in texts:
-        words, grams = tokens(text)
-        hashed = _hashed(words)
-        parts = [hashed % n_features]
-        if len(hashed) > 1:
-            parts.append(((hashed[:-1] * _MIX) ^ hashed[1:]) % n_features)
-        if grams:
-            parts.append(_hashed(grams) % n_features)
-        ids = np.concatenate(parts)
-        chunks.append(ids)
-        indptr.append(indptr[-1] + len(ids))
-    indices = (np.concatenate(chunks) if chunks else np.zeros(0, np.uint64)).astype(np.int32)
-    counts = sp.csr_matrix((np.ones(len(indices), np.float32), indices, np.array(indptr)),
-                           shape=(len(indptr) - 1, N_FEATURES))
-    counts.sum_duplicates()
-    return counts
-
 
 @dataclass
 class Vectors:
@@ -79,13 +36,21 @@ class Vectors:
 
 class TextModel:
     def __init__(self, idf: np.ndarray, lsa_features: np.ndarray, components: np.ndarray,
-                 n_docs: int, encoder_name: str = "", encoder_dims: int = 0):
+                 n_docs: int, encoder_name: str = "", encoder_dims: int = 0,
+                 hashing: int = HASHING_VERSION):
         self.idf = idf.astype(np.float32)
         self.lsa_features = lsa_features.astype(np.int64)
         self.components = components.astype(np.float32)
         self.n_docs = n_docs
         self.encoder_name = encoder_name  # the semantic plug-in's model, "" without it
         self.encoder_dims = encoder_dims
+        self._column_of = None  # feature -> LSA column (-1: none), made when first needed
+        self.hashing = hashing  # the term hashing it was fitted under (`terms.HASHING_VERSION`)
+
+    @property
+    def current(self) -> bool:
+        """Whether today's term counting matches this model's columns."""
+        return self.hashing == HASHING_VERSION
 
     @property
     def lsa_dims(self) -> int:
@@ -101,12 +66,15 @@ class TextModel:
 
     # -- fitting ------------------------------------------------------------------------------
     @classmethod
-    def fit(cls, counts: sp.csr_matrix, dims: int = DIMS, seed: int = 0,
-            encoder=None) -> "TextModel":
-        """Fit on raw counts; with `encoder` (the semantic plug-in) dense vectors also carry
+    def fit(cls, counts, dims: int = DIMS, seed: int = 0, encoder=None) -> "TextModel":
+        """Fit on raw counts (one matrix, or a list of row blocks: a large archive's counts are
+        never copied into one); with `encoder` (the semantic plug-in) dense vectors also carry
         sentence embeddings, and `transform` then needs the texts too."""
-        n = counts.shape[0]
-        df = np.bincount(counts.indices, minlength=N_FEATURES)
+        blocks = _blocks(counts)
+        n = sum(b.shape[0] for b in blocks)
+        df = np.zeros(N_FEATURES, np.int64)
+        for block in blocks:
+            df += np.bincount(block.indices, minlength=N_FEATURES)
         idf = np.log((1.0 + n) / (1.0 + np.maximum(df, 1))) + 1.0
         common = np.flatnonzero(df >= 2)
         if len(common) > MAX_LSA_FEATURES:
@@ -117,10 +85,8 @@ class TextModel:
                     encoder.name if encoder else "", encoder.dims if encoder else 0)
         if k < 2:
             return model  # too little text for topics: the signature alone serves
-        rows = np.arange(n)
-        if n > SVD_SAMPLE:
-            rows = np.sort(np.random.default_rng(seed).choice(n, SVD_SAMPLE, replace=False))
-        weighted = model.weigh(counts[rows])[:, common]
+        sample = sp.vstack(list(_sample_rows(blocks, n, seed)), format="csr")
+        weighted = model._lsa_columns(model.weigh(sample))
         svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=SVD_ITERATIONS,
                            random_state=seed)
         svd.fit(weighted)
@@ -136,33 +102,41 @@ class TextModel:
         weighted.data *= self.idf[weighted.indices]
         return unit_rows(weighted)
 
-    def transform(self, counts: sp.csr_matrix, texts: list[str] | None = None) -> Vectors:
-        """Vectors for counted texts, a block of rows at a time (no full weighted copy)."""
+    def transform(self, counts, texts: list[str] | None = None) -> Vectors:
+        """Vectors for counted texts (one matrix or a list of row blocks), a block of rows at a
+        time (no full weighted copy)."""
         dense_parts, signature_parts = [], []
-        for lo in range(0, max(counts.shape[0], 1), TRANSFORM_BLOCK):
-            block = counts[lo:lo + TRANSFORM_BLOCK]
+        lo = 0
+        for block in (piece for b in _blocks(counts)
+                      for piece in _split(b, TRANSFORM_BLOCK)):
             weighted = self.weigh(block)
             dense = np.zeros((block.shape[0], 0), np.float32)
             if self.lsa_dims:
                 dense = unit_rows(np.asarray(self._lsa_columns(weighted) @ self.components.T,
                                              dtype=np.float32))
             if self.encoder_dims:
-                block_texts = None if texts is None else texts[lo:lo + TRANSFORM_BLOCK]
+                block_texts = None if texts is None else texts[lo:lo + block.shape[0]]
                 dense = unit_rows(np.hstack([dense, self._embed(block_texts,
                                                                 block.shape[0])]))
             dense_parts.append(dense)
             signature_parts.append(_keep_top_terms(weighted, SIGNATURE_SIZE))
+            lo += block.shape[0]
         return Vectors(dense=np.vstack(dense_parts),
                        signature=sp.vstack(signature_parts, format="csr"))
 
     def _lsa_columns(self, weighted: sp.csr_matrix) -> sp.csr_matrix:
         """The weights of the terms the projection spans, renumbered to its columns (quicker
         than scipy's column indexing, which walks all 2^20 features for every call)."""
-        pos = np.searchsorted(self.lsa_features, weighted.indices)
-        pos = np.minimum(pos, max(len(self.lsa_features) - 1, 0))
-        hit = self.lsa_features[pos] == weighted.indices
-        rows = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
-        return sp.csr_matrix((weighted.data[hit], (rows[hit], pos[hit])),
+        if self._column_of is None:
+            self._column_of = np.full(N_FEATURES, -1, np.int32)
+            self._column_of[self.lsa_features] = np.arange(len(self.lsa_features),
+                                                           dtype=np.int32)
+        columns = self._column_of[weighted.indices]
+        hit = columns >= 0
+        hits_before = np.zeros(len(hit) + 1, np.int64)
+        np.cumsum(hit, out=hits_before[1:])
+        indptr = hits_before[weighted.indptr]
+        return sp.csr_matrix((weighted.data[hit], columns[hit], indptr),
                              shape=(weighted.shape[0], len(self.lsa_features)))
 
     def _embed(self, texts, n: int) -> np.ndarray:
@@ -180,14 +154,44 @@ class TextModel:
         np.savez_compressed(buf, idf=self.idf, lsa_features=self.lsa_features,
                             components=self.components, n_docs=np.array([self.n_docs]),
                             encoder=np.array([self.encoder_name]),
-                            encoder_dims=np.array([self.encoder_dims]))
+                            encoder_dims=np.array([self.encoder_dims]),
+                            hashing=np.array([self.hashing]))
         return buf.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "TextModel":
         with np.load(io.BytesIO(bytes(data))) as f:
+            # Models stored before the hashing was versioned used murmurhash3: version 1.
+            hashing = int(f["hashing"][0]) if "hashing" in f.files else 1
             return cls(f["idf"], f["lsa_features"], f["components"], int(f["n_docs"][0]),
-                       str(f["encoder"][0]), int(f["encoder_dims"][0]))
+                       str(f["encoder"][0]), int(f["encoder_dims"][0]), hashing)
+
+
+def _blocks(counts) -> list[sp.csr_matrix]:
+    return list(counts) if isinstance(counts, list | tuple) else [counts]
+
+
+def _split(block: sp.csr_matrix, size: int):
+    if block.shape[0] <= size:
+        yield block
+        return
+    for lo in range(0, block.shape[0], size):
+        yield block[lo:lo + size]
+
+
+def _sample_rows(blocks, n: int, seed: int):
+    """Up to SVD_SAMPLE rows drawn evenly at random from the blocks, in order."""
+    if n <= SVD_SAMPLE:
+        yield from blocks
+        return
+    chosen = np.sort(np.random.default_rng(seed).choice(n, SVD_SAMPLE, replace=False))
+    lo = 0
+    for block in blocks:
+        hi = lo + block.shape[0]
+        mine = chosen[(chosen >= lo) & (chosen < hi)] - lo
+        if len(mine):
+            yield block[mine]
+        lo = hi
 
 
 def _keep_top_terms(weighted: sp.csr_matrix, size: int) -> sp.csr_matrix:
