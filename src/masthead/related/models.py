@@ -66,6 +66,10 @@ class RelatedLink(models.Model):
         CHOSEN_SEE_ALSO = 1, "chosen by an editor for See also"
         AUTO = 2, "computed"
 
+    # How a page reads a list: pins in their order, the chosen See also, then computed entries
+    # best first (a new entry is then one row to insert, with no ranks to shift).
+    READING_ORDER = ("kind", "rank", "-score", "related_id")
+
     # Written a whole list at a time, 12 rows per article (over a million on a large rebuild), so
     # each row costs as little as it can: the (article, kind, rank) index below also serves
     # lookups by article alone, and there is no database-level foreign key check. Django still
@@ -76,14 +80,16 @@ class RelatedLink(models.Model):
     related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+",
                                 db_constraint=False)
     kind = models.PositiveSmallIntegerField(choices=Kind.choices)
-    rank = models.PositiveSmallIntegerField()
+    rank = models.PositiveSmallIntegerField(
+        help_text="Position among an editor's pins; computed entries are ordered by score."
+    )
     score = models.FloatField(default=0.0)
     see_also_ok = models.BooleanField(
         default=True, help_text="May serve as the See also line (off when an editor says so)."
     )
 
     class Meta:
-        ordering = ["article", "kind", "rank"]
+        ordering = ["article", "kind", "rank", "-score", "related"]
         indexes = [models.Index(fields=["article", "kind", "rank"])]
 
 

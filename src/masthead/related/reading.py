@@ -29,7 +29,7 @@ def related_view(article: Article, now=None) -> RelatedView:
         RelatedLink.objects.filter(
             article_id=article.pk, related__status__in=LIVE, related__published_at__lte=now,
         ).exclude(related_id=article.pk)
-        .select_related("related__section").order_by("kind", "rank")
+        .select_related("related__section").order_by(*RelatedLink.READING_ORDER)
     )
     chosen = next((link.related for link in links
                    if link.kind == RelatedLink.Kind.CHOSEN_SEE_ALSO), None)

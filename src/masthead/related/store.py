@@ -168,8 +168,11 @@ def load_choices(article_ids=None) -> dict[int, Choices]:
         through = through.filter(relatedchoice__article_id__in=ids)
     out: dict[int, Choices] = {}
     excluded: dict[int, set] = {}
-    for article_id, other in through.values_list("relatedchoice__article_id", "article_id"):
-        excluded.setdefault(article_id, set()).add(other)
+    choices = list(choices)
+    if choices:  # exclusions hang off a choices row: none without one
+        for article_id, other in through.values_list("relatedchoice__article_id",
+                                                     "article_id"):
+            excluded.setdefault(article_id, set()).add(other)
     for c in choices:
         out[c.article_id] = Choices(c.see_also, c.see_also_article_id,
                                     frozenset(excluded.get(c.article_id, ())))
@@ -184,12 +187,9 @@ def load_choices(article_ids=None) -> dict[int, Choices]:
 
 
 # -- writing lists ------------------------------------------------------------------------------
-def _write_lists(lists: dict[int, list[Ranked]], choices: dict[int, Choices]) -> None:
-    """Replace the stored links of these articles (pins, chosen See also, computed list)."""
-    if not lists:
-        return
-    ids = list(lists)
-    _delete_links(ids)
+def _link_rows(lists: dict[int, list[Ranked]], choices: dict[int, Choices]) -> list[tuple]:
+    """The stored rows of these lists: pins, chosen See also, then the computed list, as
+    (article_id, related_id, kind, rank, score, see_also_ok)."""
     rows = []
     for article_id, ranked in lists.items():
         choice = choices.get(article_id, Choices())
@@ -199,12 +199,71 @@ def _write_lists(lists: dict[int, list[Ranked]], choices: dict[int, Choices]) ->
             rows.append((article_id, choice.see_also_article, RelatedLink.Kind.CHOSEN_SEE_ALSO,
                          0, 1.0, True))
         auto_ok = choice.see_also == RelatedChoice.SeeAlso.AUTO
-        for rank, entry in enumerate(ranked):
-            if entry.article_id in choice.excluded:
-                continue
-            rows.append((article_id, entry.article_id, RelatedLink.Kind.AUTO, rank,
-                         entry.score, auto_ok))
-    _insert_links(rows)
+        for entry in ranked:  # computed entries are read in score order: no rank to keep
+            if entry.article_id not in choice.excluded:
+                rows.append((article_id, entry.article_id, RelatedLink.Kind.AUTO, 0,
+                             entry.score, auto_ok))
+    return rows
+
+
+def _write_lists(lists: dict[int, list[Ranked]], choices: dict[int, Choices]) -> None:
+    """Replace the stored links of these articles (a full build: nothing to compare with)."""
+    if lists:
+        _delete_links(list(lists))
+        _insert_links(_link_rows(lists, choices))
+
+
+def _rewrite_lists(lists: dict[int, list[Ranked]], choices: dict[int, Choices],
+                   stored: dict[int, list[tuple]]) -> None:
+    """Bring these articles' stored links to their new lists, touching only rows that change.
+
+    A new article usually enters a list and pushes its last entry out: one row inserted and one
+    deleted, where deleting and inserting the whole list would rewrite every row and every
+    entry of the index by related article (and make SQLite checkpoint its log far oftener)."""
+    kept: dict[tuple, tuple] = {}  # (article, related, kind) -> stored row
+    deletes = []
+    for article_id in lists:
+        for row in stored.get(article_id, ()):
+            twin = kept.pop((row[1], row[2], row[3]), None)
+            if twin is not None:
+                deletes.append(twin[0])  # never written twice, but never kept twice either
+            kept[(row[1], row[2], row[3])] = row
+    inserts, updates = [], []
+    for row in _link_rows(lists, choices):
+        old = kept.pop((row[0], row[1], row[2]), None)
+        if old is None:
+            inserts.append(row)
+        elif (old[4], old[5], old[6]) != (row[3], row[4], row[5]):
+            updates.append((row[3], row[4], row[5], old[0]))
+    deletes += [row[0] for row in kept.values()]
+    table = _table(RelatedLink)
+    with connection.cursor() as cursor:
+        for i in range(0, len(deletes), 500):
+            chunk = deletes[i:i + 500]
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                           chunk)
+        if updates:
+            cursor.executemany(f"UPDATE {table} SET rank = %s, score = %s, see_also_ok = %s "
+                               "WHERE id = %s", updates)
+    _insert_links(inserts)
+
+
+def _stored_links(article_ids) -> dict[int, list[tuple]]:
+    """The stored rows of these articles' lists:
+    (id, article_id, related_id, kind, rank, score, see_also_ok)."""
+    ids = sorted(article_ids)
+    out: dict[int, list[tuple]] = {a: [] for a in ids}
+    with connection.cursor() as cursor:
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            cursor.execute(
+                "SELECT id, article_id, related_id, kind, rank, score, see_also_ok FROM "
+                f"{_table(RelatedLink)} WHERE article_id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk)
+            for row in cursor.fetchall():
+                out[row[1]].append((row[0], row[1], row[2], row[3], row[4], row[5],
+                                    bool(row[6])))
+    return out
 
 
 # Derived rows are written with plain SQL: the ORM's delete() would fetch every row and send a
@@ -299,14 +358,15 @@ def _update_locked(article_ids: set, refill_ids: set) -> None:
             if article_id in texts:
                 t = texts[article_id]
                 vectors = model.transform(count_terms([t.text]), [t.text])
+                stored_before = article_id in index.row_of  # the copy holds every stored row
                 row = index.put(t.member, vectors.dense[0], *_signature_arrays(vectors, 0))
-                changed_vectors.append((article_id, vectors, row))
+                changed_vectors.append((article_id, vectors, row, stored_before))
             elif article_id in index.row_of:
                 index.deactivate(article_id)
 
         recompute: set[int] = set()
         merges: dict[int, dict[int, float]] = {}
-        for article_id, _vectors, row in changed_vectors:
+        for article_id, _vectors, row, _stored_before in changed_vectors:
             group = int(index.group[row])
             recompute |= {int(index.ids[r]) for r in index.members_of.get(group, ())}
             recompute.add(article_id)
@@ -335,10 +395,11 @@ def _update_locked(article_ids: set, refill_ids: set) -> None:
 
         all_ids = recompute | set(merges)
         choices = load_choices(all_ids)
+        stored = _stored_links(all_ids)
+        live = int(index.active[: index.n].sum())
         lists: dict[int, list[Ranked]] = {}
-        existing = _stored_auto(set(merges) - recompute)
         for a in set(merges) - recompute:
-            scores = dict(existing.get(a, {}))
+            scores = {row[2]: row[5] for row in stored[a] if row[3] == RelatedLink.Kind.AUTO}
             for related, score in merges[a].items():
                 if score is None:
                     scores.pop(related, None)
@@ -347,14 +408,14 @@ def _update_locked(article_ids: set, refill_ids: set) -> None:
             by_row = {index.row_of[r]: s for r, s in scores.items() if r in index.row_of}
             excluded = set(choices.get(a, Choices()).excluded)
             ranked = index.assemble(Query(a, excluded), by_row, stored_count(), now)
-            if len(ranked) <= shown_count() and index.active[: index.n].sum() > len(ranked) + 1:
+            if len(ranked) <= shown_count() and live > len(ranked) + 1:
                 recompute.add(a)  # lost too many: search afresh
             else:
                 lists[a] = ranked
         for a in recompute:
             excluded = set(choices.get(a, Choices()).excluded)
             lists[a] = index.ranked_list(Query(a, excluded), stored_count(), now)
-        _write_lists(lists, choices)
+        _rewrite_lists(lists, choices, stored)
         _save_vectors(state, index, changed_vectors, gone, lists)
 
 
@@ -364,40 +425,35 @@ def _signature_arrays(vectors, row):
     return sig.indices[lo:hi].astype(np.int32), sig.data[lo:hi].astype(np.float32)
 
 
-def _stored_auto(article_ids) -> dict[int, dict[int, float]]:
-    out: dict[int, dict[int, float]] = {}
-    rows = RelatedLink.objects.filter(article_id__in=list(article_ids),
-                                      kind=RelatedLink.Kind.AUTO).order_by()
-    for article_id, related, score in rows.values_list("article_id", "related_id", "score"):
-        out.setdefault(article_id, {})[related] = score
-    return out
-
-
 def _save_vectors(state, index, changed_vectors, gone, lists) -> None:
     """Write changed vector rows and thresholds, each with a new `seq` so other processes see it."""
     seq = state.seq
     gen = state.generation
-    for article_id, vectors, row in changed_vectors:
+    for article_id, vectors, row, stored_before in changed_vectors:
         seq += 1
         t = lists.get(article_id)
         threshold = _threshold(t) if t is not None else None
         index.threshold[row] = threshold if threshold is not None else -np.inf
         fields = _vector_fields(index, row, vectors, 0, threshold, seq)
-        if not ArticleVector.objects.filter(generation=gen, article_id=article_id).update(
-                **fields):
-            ArticleVector.objects.create(generation=gen, article_id=article_id, **fields)
-    for article_id in gone & set(index.row_of):
+        if stored_before:
+            ArticleVector.objects.filter(generation=gen, article_id=article_id).update(**fields)
+        else:
+            _insert_vectors([_vector_row(gen, article_id, fields)])
+    for article_id in (a for a in gone if a in index.row_of):
         seq += 1
         ArticleVector.objects.filter(generation=gen, article_id=article_id).update(
             active=False, seq=seq)
-    changed = {a for a, _, _ in changed_vectors}
+    changed = {a for a, _, _, _ in changed_vectors}
     updates = []
     for article_id, ranked in lists.items():
         if article_id in changed:
             continue
         threshold = _threshold(ranked)
         row = index.row_of[article_id]
-        index.threshold[row] = threshold if threshold is not None else -np.inf
+        value = threshold if threshold is not None else -np.inf
+        if index.threshold[row] == np.float32(value):
+            continue  # unchanged: other processes need not fetch the row again
+        index.threshold[row] = value
         seq += 1
         updates.append((threshold, seq, gen, article_id))
     if updates:
@@ -504,6 +560,7 @@ def _compute_build(progress=None) -> Build:
     excluded = {a: set(c.excluded) for a, c in choices.items()}
     lists = index.all_lists(stored_count(), started.timestamp(), excluded,
                             progress=tell("relating"))
+    index.prepare()  # for the updates that follow
     return Build(members, model, vectors, index, lists, choices, started)
 
 

@@ -79,6 +79,11 @@ class VectorIndex:
         self._csc = None  # the same by column (term): scoring one article reads 32 columns
         self._csr_rows = 0
         self._stale: set[int] = set()  # rows whose signature changed since _csr was built
+        # row -> its similarity to every row, while nothing changes: one update asks for the
+        # same row's scores several times (lists it enters, its own list, lists holding it)
+        self._similarity_memo: dict[int, np.ndarray] = {}
+        self._scratch = np.zeros(N_FEATURES, np.float32)
+        self._fresh: tuple = (None, None)  # ((rows, hour), freshness of every row then)
 
     # -- filling ------------------------------------------------------------------------------
     def _grow(self, need: int) -> None:
@@ -95,6 +100,8 @@ class VectorIndex:
     def put(self, member: Member, dense: np.ndarray, sig_idx: np.ndarray, sig_val: np.ndarray,
             threshold: float = -math.inf) -> int:
         """Add or replace one article's row; returns the row."""
+        self._similarity_memo.clear()
+        self._fresh = (None, None)
         row = self.row_of.get(member.article_id)
         if row is None:
             self._grow(self.n + 1)
@@ -122,6 +129,7 @@ class VectorIndex:
     def deactivate(self, article_id: int) -> None:
         row = self.row_of.get(article_id)
         if row is not None:
+            self._similarity_memo.clear()
             self.active[row] = False
             self.members_of[int(self.group[row])].discard(row)
 
@@ -144,35 +152,57 @@ class VectorIndex:
         self._stale = set()
 
     # -- scoring ------------------------------------------------------------------------------
-    def similarity_to_row(self, row: int) -> np.ndarray:
-        """Similarity of every row to `row` (no freshness, no masking).
+    def prepare(self) -> None:
+        """Build the by-term signature matrix now rather than on the first update."""
+        if self._csr is None or self._stale or self._csr_rows != self.n:
+            self._rebuild_csr()
+        self._csc = self._csr.tocsc()
 
-        Rows added or changed since the signature matrix was built are scored one by one, so an
+    def similarity_to_row(self, row: int) -> np.ndarray:
+        """Similarity of every row to `row` (no freshness, no masking). Do not modify it.
+
+        Rows added or changed since the signature matrix was built are scored apart, so an
         update does not rebuild the matrix; it is rebuilt once they are many."""
+        memo = self._similarity_memo.get(row)
+        if memo is not None:
+            return memo
         sims = np.zeros(self.n, np.float32)
         if self.dims and self.dense_weight:
             sims += self.dense_weight * (self.dense[: self.n] @ self.dense[row])
         idx, val = self._signatures[row]
-        if not len(idx):
-            return sims
-        if self._csr is None or len(self._stale) + self.n - self._csr_rows > 256:
-            self._rebuild_csr()
-        if self._csc is None:
-            self._csc = self._csr.tocsc()
-        sparse = np.zeros(self.n, np.float32)
-        sparse[: self._csr_rows] = self._csc[:, idx] @ val
-        for other in self._stale | set(range(self._csr_rows, self.n)):
-            o_idx, o_val = self._signatures[other]
-            sparse[other] = _sparse_dot(o_idx, o_val, idx, val)
-        sims += (1.0 - self.dense_weight) * sparse
+        if len(idx):
+            if self._csr is None or len(self._stale) + self.n - self._csr_rows > 256:
+                self._rebuild_csr()
+            if self._csc is None:
+                self._csc = self._csr.tocsc()
+            sparse = np.zeros(self.n, np.float32)
+            sparse[: self._csr_rows] = self._csc[:, idx] @ val
+            recent = sorted(self._stale | set(range(self._csr_rows, self.n)))
+            if recent:
+                self._scratch[idx] = val  # the query as a dense vector, cleared right after
+                sparse[recent] = self._rows_matrix(recent) @ self._scratch
+                self._scratch[idx] = 0.0
+            sims += (1.0 - self.dense_weight) * sparse
+        if len(self._similarity_memo) >= 8:
+            self._similarity_memo.clear()
+        self._similarity_memo[row] = sims
         return sims
+
+    def _rows_matrix(self, rows) -> sp.csr_matrix:
+        """The current signatures of a few rows, as a matrix."""
+        parts = [self._signatures[r] for r in rows]
+        indptr = np.zeros(len(parts) + 1, np.int64)
+        np.cumsum([len(i) for i, _ in parts], out=indptr[1:])
+        return sp.csr_matrix((np.concatenate([v for _, v in parts]),
+                              np.concatenate([i for i, _ in parts]), indptr),
+                             shape=(len(parts), N_FEATURES))
 
     def ranked_list(self, query: Query, size: int, now: float) -> list[Ranked]:
         """The `size` best related articles for one article, made from its whole group."""
         row = self.row_of[query.article_id]
         group = int(self.group[row])
         rows = {row} | self.members_of.get(group, set())
-        fresh = freshness(self.published[: self.n], now)
+        fresh = self.freshness(now)
         best: dict[int, float] = {}
         want = size * CANDIDATES_PER_ROW
         for member_row in rows:
@@ -181,6 +211,14 @@ class VectorIndex:
                 if score > best.get(cand, -math.inf):
                     best[cand] = score
         return self.assemble(query, best, size, now)
+
+    def freshness(self, now: float) -> np.ndarray:
+        """Every row's freshness, computed once an hour (and after any change): within an hour
+        it moves by less than 0.002 %, which reorders nothing that matters."""
+        key = (self.n, int(now // 3600))
+        if self._fresh[0] != key:
+            self._fresh = (key, freshness(self.published[: self.n], key[1] * 3600.0))
+        return self._fresh[1]
 
     def _eligible(self, group: int) -> np.ndarray:
         ok = self.active[: self.n].copy()
@@ -193,25 +231,28 @@ class VectorIndex:
         """Collapse candidate rows to one per translation group, in the reader's language."""
         row = self.row_of[query.article_id]
         own_group, language = int(self.group[row]), self.language[row]
-        by_group: dict[int, float] = {}
-        for cand, score in scores.items():
-            g = int(self.group[cand])
-            if g == own_group or not self.active[cand]:
+        group, active, ids = self.group, self.active, self.ids
+        out, seen = [], {own_group}
+        # Best first; a group scores as its best member, which comes first.
+        for cand, score in sorted(scores.items(), key=lambda kv: -kv[1]):
+            g = int(group[cand])
+            if g in seen or not active[cand]:
                 continue
-            if score > by_group.get(g, -math.inf):
-                by_group[g] = score
-        out = []
-        for g, score in sorted(by_group.items(), key=lambda kv: -kv[1]):
+            seen.add(g)
             shown = self._representative(g, language, query.excluded, now, scores)
             if shown is not None:
-                out.append(Ranked(int(self.ids[shown]), float(score)))
+                out.append(Ranked(int(ids[shown]), float(score)))
                 if len(out) == size:
                     break
         return out
 
     def _representative(self, group: int, language: str, excluded: set, now: float,
                         scores: dict[int, float]) -> int | None:
-        rows = [r for r in self.members_of.get(group, ()) if int(self.ids[r]) not in excluded]
+        members = self.members_of.get(group, ())
+        if len(members) == 1:  # no translations: nearly every article
+            (only,) = members
+            return None if int(self.ids[only]) in excluded else only
+        rows = [r for r in members if int(self.ids[r]) not in excluded]
         if not rows:
             return None
         released = [r for r in rows if self.published[r] <= now] or rows
