@@ -199,3 +199,20 @@ def test_a_model_from_older_hashing_is_left_alone_on_a_large_site(archive, topic
     call_command("rebuild_related", "--no-progress")
     assert store._copy.model.current
     assert new.pk in ids(related_view(archive["space"][0]))
+
+
+def test_entering_a_list_writes_one_row_not_the_whole_list(archive, topical):
+    before = dict(RelatedLink.objects.values_list("pk", "article_id"))
+    new = topical("space", 9)
+    after = RelatedLink.objects.exclude(article_id=new.pk)
+    entered = set(after.filter(related_id=new.pk).values_list("article_id", flat=True))
+    assert entered  # it joined other space stories' lists
+    for holder in entered:
+        rows = after.filter(article_id=holder)
+        fresh = [pk for pk in rows.values_list("pk", flat=True) if pk not in before]
+        assert len(fresh) == 1  # only its own row is new; the rest were kept in place
+    # and every list reads best first
+    for holder in entered:
+        scores = list(RelatedLink.objects.filter(article_id=holder, kind=RelatedLink.Kind.AUTO)
+                      .order_by(*RelatedLink.READING_ORDER).values_list("score", flat=True))
+        assert scores == sorted(scores, reverse=True)
