@@ -39,23 +39,26 @@ def _finalise(h: np.ndarray) -> np.ndarray:
 
 
 class _Powers:
-    """P**i and P**-i for i below a length, grown on demand and kept (they never change)."""
+    """P**i and P**-i for i below a length, grown on demand and kept (they never change).
+
+    Threads of a server process share it: a larger pair is finished before it replaces the old
+    one, in a single assignment."""
 
     def __init__(self):
-        self.up = np.ones(1, np.uint64)
-        self.down = np.ones(1, np.uint64)
+        self.pair = (np.ones(1, np.uint64), np.ones(1, np.uint64))
 
     def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.up) < n:
-            size = max(n, 2 * len(self.up))
-            self.up = np.full(size, _P, np.uint64)
-            self.up[0] = 1
-            self.down = np.full(size, _P_INVERSE, np.uint64)
-            self.down[0] = 1
+        up, down = self.pair
+        if len(up) < n:
+            size = max(n, 2 * len(up))
+            up = np.full(size, _P, np.uint64)
+            down = np.full(size, _P_INVERSE, np.uint64)
+            up[0] = down[0] = 1
             with np.errstate(over="ignore"):
-                np.cumprod(self.up, out=self.up)
-                np.cumprod(self.down, out=self.down)
-        return self.up[:n], self.down[:n]
+                np.cumprod(up, out=up)
+                np.cumprod(down, out=down)
+            self.pair = (up, down)
+        return up[:n], down[:n]
 
 
 _powers = _Powers()
