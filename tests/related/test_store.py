@@ -15,7 +15,7 @@ from masthead.related.reading import related_view
 
 from .conftest import body_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]  # also run on PostgreSQL
 
 
 def ids(view):
