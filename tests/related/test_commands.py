@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -37,9 +38,23 @@ def test_bench_prints_the_named_keys(tmp_path):
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     for key in ("precision_at_5", "build_seconds", "update_p50_ms", "update_p99_ms",
-                "peak_memory_mb"):
+                "peak_memory_mb", "build_cpu_seconds", "workers_peak_memory_mb"):
         assert isinstance(figures[key], (int, float)), key
     assert figures["precision_at_5"] > 0.9
+    assert figures["workers_peak_memory_mb"] == 0  # 18 articles: counted in the process itself
+
+
+def test_worker_memory_is_sampled_from_child_processes():
+    from concurrent.futures import ProcessPoolExecutor
+
+    from masthead.bench.related import WorkerMemory
+    from masthead.related.engine import terms
+
+    texts = [body_for(topic, i) for topic in TOPICS for i in range(200)]
+    with WorkerMemory() as workers, ProcessPoolExecutor(1) as pool:
+        pool.submit(terms.count_terms, texts).result()
+        time.sleep(2 * WorkerMemory.INTERVAL)
+    assert workers.peak_mb > 1  # a worker's own pages: its imports, the texts, the counts
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -218,3 +218,12 @@ def test_empty_and_unrelated_articles_get_empty_lists():
 def test_tiny_index_builds(n):
     _, index = _index([body_for("space", 0)] * n)
     assert all(v == [] for v in index.all_lists(5, NOW, {}).values())
+
+
+def test_counting_in_worker_processes_gives_the_same_counts_in_order():
+    texts = [body_for(topic, i) + f" story{i}" for topic in TOPICS for i in range(30)]
+    batches = [texts[i:i + 7] for i in range(0, len(texts), 7)]
+    here = list(terms.count_batches(iter(batches), workers=1))
+    there = list(terms.count_batches(iter(batches), workers=2))
+    assert len(there) == len(batches)
+    assert all((a != b).nnz == 0 for a, b in zip(here, there, strict=True))

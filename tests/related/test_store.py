@@ -1,5 +1,6 @@
 """Stored lists kept current by saves: publish, edit, unpublish, delete, schedule, translate."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -216,3 +217,15 @@ def test_entering_a_list_writes_one_row_not_the_whole_list(archive, topical):
         scores = list(RelatedLink.objects.filter(article_id=holder, kind=RelatedLink.Kind.AUTO)
                       .order_by(*RelatedLink.READING_ORDER).values_list("score", flat=True))
         assert scores == sorted(scores, reverse=True)
+
+
+def test_a_large_build_counts_in_two_processes_with_the_same_result(archive, monkeypatch):
+    store.rebuild()
+    serial = list(RelatedLink.objects.order_by("article_id", *RelatedLink.READING_ORDER)
+                  .values_list("article_id", "related_id"))
+    monkeypatch.setattr(store, "PARALLEL_COUNTING_MIN", 1)
+    assert store._counting_workers() == min(2, len(os.sched_getaffinity(0)))
+    store.rebuild()
+    parallel = list(RelatedLink.objects.order_by("article_id", *RelatedLink.READING_ORDER)
+                    .values_list("article_id", "related_id"))
+    assert parallel == serial

@@ -154,3 +154,29 @@ def count_terms(texts) -> sp.csr_matrix:
                            shape=(n, N_FEATURES))
     counts.sum_duplicates()
     return counts
+
+
+def count_batches(batches, workers: int = 1):
+    """`count_terms` of each batch of texts, yielded in order; with `workers` > 1 the counting
+    runs in that many worker processes while the caller goes on producing batches (reading
+    them from the database, say), a few batches ahead at most."""
+    if workers < 2:
+        for texts in batches:
+            yield count_terms(texts)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Forked workers start at once and need no importable __main__ (spawned ones re-import
+    # it). They only ever run count_terms on the texts they are sent: nothing they inherit (a
+    # database connection, another thread's locks) is touched, and they leave with os._exit.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque = deque()
+        for texts in batches:
+            pending.append(pool.submit(count_terms, list(texts)))
+            while len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
