@@ -240,10 +240,8 @@ def _rewrite_lists(lists: dict[int, list[Ranked]], choices: dict[int, Choices],
     deletes += [row[0] for row in kept.values()]
     table = _table(RelatedLink)
     with connection.cursor() as cursor:
-        for i in range(0, len(deletes), 500):
-            chunk = deletes[i:i + 500]
-            cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                           chunk)
+        for chunk, marks in _in_lists(deletes):
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
         if updates:
             cursor.executemany(f"UPDATE {table} SET rank = %s, score = %s, see_also_ok = %s "
                                "WHERE id = %s", updates)
@@ -256,12 +254,10 @@ def _stored_links(article_ids) -> dict[int, list[tuple]]:
     ids = sorted(article_ids)
     out: dict[int, list[tuple]] = {a: [] for a in ids}
     with connection.cursor() as cursor:
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+        for chunk, marks in _in_lists(ids):
             cursor.execute(
                 "SELECT id, article_id, related_id, kind, rank, score, see_also_ok FROM "
-                f"{_table(RelatedLink)} WHERE article_id IN ({', '.join(['%s'] * len(chunk))})",
-                chunk)
+                f"{_table(RelatedLink)} WHERE article_id IN ({marks})", chunk)
             for row in cursor.fetchall():
                 out[row[1]].append((row[0], row[1], row[2], row[3], row[4], row[5],
                                     bool(row[6])))
@@ -279,11 +275,17 @@ def _execute(sql: str, params=()) -> None:
         cursor.execute(sql, params)
 
 
+def _in_lists(values, size: int = 500):
+    """`values` in chunks, each with its placeholders for an IN (...) clause (databases limit
+    how many parameters one statement takes)."""
+    values = list(values)
+    for i in range(0, len(values), size):
+        chunk = values[i:i + size]
+        yield chunk, ", ".join(["%s"] * len(chunk))
+
+
 def _delete_links(article_ids) -> None:
-    ids = list(article_ids)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ", ".join(["%s"] * len(chunk))
+    for chunk, marks in _in_lists(article_ids):
         _execute(f"DELETE FROM {_table(RelatedLink)} WHERE article_id IN ({marks})", chunk)
 
 

@@ -202,7 +202,7 @@ class VectorIndex:
         row = self.row_of[query.article_id]
         group = int(self.group[row])
         rows = {row} | self.members_of.get(group, set())
-        fresh = self.freshness(now)
+        fresh = self.freshness_of_all(now)
         best: dict[int, float] = {}
         want = size * CANDIDATES_PER_ROW
         for member_row in rows:
@@ -212,7 +212,7 @@ class VectorIndex:
                     best[cand] = score
         return self.assemble(query, best, size, now)
 
-    def freshness(self, now: float) -> np.ndarray:
+    def freshness_of_all(self, now: float) -> np.ndarray:
         """Every row's freshness, computed once an hour (and after any change): within an hour
         it moves by less than 0.002 %, which reorders nothing that matters."""
         key = (self.n, int(now // 3600))
