@@ -71,7 +71,19 @@ INSTALLED_APPS = [
     "masthead.related",
     "masthead.discovery",
     "masthead.importers",
+    "masthead.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs (masthead.jobs): a database-backed queue, so the embedded default needs no
+# extra server and several app servers on PostgreSQL share one queue.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
