@@ -1,17 +1,15 @@
-"""Helpers for the importer tests: the real WordPress exports, a small WXR writer for edge cases,
-and a one-call import."""
+"""Helpers for the importer tests: real WordPress exports (trimmed copies kept in fixtures/, see
+the README there), a small WXR writer for edge cases, and a one-call import."""
 
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
 
-from tests.conftest import DATASETS_DIR
-
-WORDPRESS_DIR = DATASETS_DIR / "wordpress"
-THEME_UNIT = WORDPRESS_DIR / "themeunittestdata.wordpress.xml"
-BLOCKS = WORDPRESS_DIR / "64-block-test-data.xml"
-PREVIEW = WORDPRESS_DIR / "theme-preview.xml"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+THEME_UNIT = FIXTURES / "themeunittestdata-trimmed.xml"
+BLOCKS = FIXTURES / "64-block-test-data-trimmed.xml"
+PREVIEW = FIXTURES / "theme-preview.xml"
 DATASET_FILES = [THEME_UNIT, BLOCKS, PREVIEW]
 
 

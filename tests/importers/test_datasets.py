@@ -1,6 +1,6 @@
-"""Import the real WordPress exports in shared/datasets/wordpress and check what arrived against
-what each file holds (counted here with lxml, independently of the importer), and against the
-figures the datasets README publishes."""
+"""Import real WordPress exports (trimmed copies in fixtures/) and check what arrived against what
+each file holds (counted here with lxml, independently of the importer), and against the figures
+the fixtures' README publishes."""
 
 from collections import Counter
 
@@ -67,18 +67,19 @@ def expected():
     return {path.name: Expected(path) for path in DATASET_FILES}
 
 
-def test_readme_figures_for_the_theme_unit_test_data(expected):
+def test_readme_figures_for_the_fixtures(expected):
     e = expected[THEME_UNIT.name]
     assert len(e.declared_authors) == 2
     assert len(e.declared_categories) == 68
     assert len(e.declared_tags) == 110
-    assert e.statuses == {"publish": 56, "future": 1, "draft": 1}
-    assert len(e.pages) == 21
-    assert len(e.all_comments) == 33
+    assert e.statuses == {"publish": 14, "future": 1, "draft": 1}
+    assert len(e.pages) == 7
+    assert len(e.all_comments) == 32
+    assert len(e.all_comments) - len(e.post_comments) == 5  # on pages
     assert Counter(c.findtext("{https://wordpress.org/export/1.2/}comment_approved")
-                   for c in e.all_comments) == {"1": 30, "0": 3}
+                   for c in e.all_comments) == {"1": 29, "0": 3}
     blocks = expected[BLOCKS.name]
-    assert (len(blocks.posts), len(blocks.pages), len(blocks.all_comments)) == (61, 1, 2)
+    assert (len(blocks.posts), len(blocks.pages), len(blocks.all_comments)) == (8, 1, 2)
     preview = expected[PREVIEW.name]
     assert (len(preview.posts), len(preview.all_comments)) == (7, 2)
 
