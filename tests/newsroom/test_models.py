@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from masthead.newsroom.models import Article, Page, Revision, Section, Tag
+from masthead.newsroom.models import LIVE_STATUSES, Article, Page, Revision, Section, Tag, live_q
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -98,8 +98,8 @@ def test_body_is_rendered_to_sanitised_html_on_save(make_article):
 
 
 def test_sections_nest_one_level_only():
-    top = Section.objects.create(name="World", slug="world")
-    child = Section.objects.create(name="Europe", slug="europe", parent=top)
+    top = Section.objects.create(name="Abroad", slug="abroad")
+    child = Section.objects.create(name="Nordics", slug="nordics", parent=top)
     grandchild = Section(name="Nordics", slug="nordics", parent=child)
     with pytest.raises(ValidationError):
         grandchild.full_clean()
@@ -126,3 +126,42 @@ def test_a_new_site_gets_its_default_pages_and_settings():
     assert SiteSettings.objects.count() == 1
     migration.create_pages(apps, None)  # running it again adds nothing
     assert Page.objects.count() == 2 and SiteSettings.objects.count() == 1
+
+
+def test_live_rule_names_real_statuses():
+    assert set(LIVE_STATUSES) <= set(Article.Status.values)
+    assert Article.Status.DRAFT not in LIVE_STATUSES and Article.Status.PENDING not in LIVE_STATUSES
+
+
+@pytest.mark.parametrize("status", Article.Status.values)
+@pytest.mark.parametrize("offset_hours", [-2, None, 2])
+def test_live_queryset_and_is_live_agree(make_article, status, offset_hours):
+    when = None if offset_hours is None else timezone.now() + timedelta(hours=offset_hours)
+    article = make_article(status=status, published_at=when)
+    Article.objects.filter(pk=article.pk).update(status=status, published_at=when)  # as stored
+    article.refresh_from_db()
+    expected = status in LIVE_STATUSES and when is not None and when <= timezone.now()
+    assert article.is_live is expected
+    assert Article.objects.live().filter(pk=article.pk).exists() is expected
+    assert Article.objects.published().filter(pk=article.pk).exists() is expected
+
+
+def test_live_rule_through_a_relation(make_article, section):
+    make_article(published_at=timezone.now() + timedelta(hours=1))  # scheduled: not yet live
+    assert not Section.objects.filter(live_q(path="articles__"), pk=section.pk).exists()
+    make_article()
+    assert Section.objects.filter(live_q(path="articles__"), pk=section.pk).exists()
+
+
+def test_in_section_takes_the_section_and_its_subsections_only(make_article):
+    world = Section.objects.create(name="Abroad", slug="abroad")
+    europe = Section.objects.create(name="Nordics", slug="nordics", parent=world)
+    sport = Section.objects.create(name="Games", slug="games")
+    football = Section.objects.create(name="Chess", slug="chess", parent=sport)
+    in_world, in_europe = make_article(section=world), make_article(section=europe)
+    in_sport, in_football = make_article(section=sport), make_article(section=football)
+    unfiled = make_article(section=None)
+    assert set(Article.objects.in_section(world)) == {in_world, in_europe}
+    assert set(Article.objects.in_section(europe)) == {in_europe}
+    assert set(Article.objects.in_section(sport.pk)) == {in_sport, in_football}
+    assert unfiled not in Article.objects.in_section(world)

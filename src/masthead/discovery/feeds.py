@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
@@ -185,7 +184,7 @@ class SectionFeed(_NarrowedFeed):
     model, label = Section, "in"
 
     def articles(self, obj):
-        return Article.objects.published().filter(Q(section=obj) | Q(section__parent=obj))
+        return Article.objects.published().in_section(obj)
 
 
 class TagFeed(_NarrowedFeed):

@@ -15,14 +15,14 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from masthead.newsroom.models import Article
+from masthead.newsroom.models import LIVE_STATUSES, Article
 
 from .search import SearchDocument, SearchFilters, SearchHit, parse_query
 from .search.base import SearchBackend
 from .search.postgres_fts import PostgresFtsBackend
 from .search.sqlite_fts import SqliteFtsBackend
 
-SEARCHABLE_STATUSES = ("published", "scheduled")
+SEARCHABLE_STATUSES = LIVE_STATUSES  # the live rule's statuses; the release time is checked on search
 _TAG = re.compile(r"<[^>]+>")
 
 

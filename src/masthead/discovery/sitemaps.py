@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -19,18 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from masthead.newsroom.models import Article, Author, Page, Section, Tag
+from masthead.newsroom.models import Article, Author, Page, Section, Tag, live_q
 from masthead.site.context import current_site
 from masthead.site.structured_data import absolute
 
 URLS_PER_SITEMAP = 50_000  # the protocol's limit
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most this many URLs from one news sitemap
-
-
-def _published_q(prefix: str, now) -> Q:
-    return Q(**{f"{prefix}status__in": [Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-                f"{prefix}published_at__lte": now})
 
 
 class MastheadSitemap(Sitemap):
@@ -98,7 +93,7 @@ class _ArchiveSitemap(MastheadSitemap):
         now = timezone.now()
         return (
             self.model.objects.annotate(latest=Max(
-                f"{self.article_path}published_at", filter=_published_q(self.article_path, now)))
+                f"{self.article_path}published_at", filter=live_q(now, path=self.article_path)))
             .filter(latest__isnull=False).order_by("pk")
         )
 
@@ -115,9 +110,9 @@ class SectionSitemap(_ArchiveSitemap):
     def items(self):
         # A parent section's page lists its subsections' articles too.
         now = timezone.now()
-        own = Max("articles__published_at", filter=_published_q("articles__", now))
+        own = Max("articles__published_at", filter=live_q(now, path="articles__"))
         children = Max("children__articles__published_at",
-                       filter=_published_q("children__articles__", now))
+                       filter=live_q(now, path="children__articles__"))
         return (
             Section.objects.annotate(own=own, nested=children)
             .annotate(latest=Greatest(Coalesce("own", "nested"), Coalesce("nested", "own")))

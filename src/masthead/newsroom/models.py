@@ -145,17 +145,36 @@ class Author(models.Model):
         return reverse("site:author", args=[self.slug])
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, at=None):
-        """What readers may see at `at` (now by default).
+# The one definition of "readers may see this article": its status says it went out and its
+# release time has come. Scheduling needs no cron job: a scheduled article simply starts matching
+# when its release time comes. `Article.is_live` is the same rule for one loaded article.
+LIVE_STATUSES = ("published", "scheduled")
 
-        Scheduling needs no cron job: a scheduled article simply starts matching this filter when
-        its release time comes.
-        """
-        at = at or timezone.now()
-        return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], published_at__lte=at
-        )
+
+def live_q(at=None, *, path: str = "") -> models.Q:
+    """The live-article rule as a filter, for articles reached through `path` ("related__",
+    "articles__") when the query starts from another model."""
+    return models.Q(**{f"{path}status__in": LIVE_STATUSES,
+                       f"{path}published_at__lte": at or timezone.now()})
+
+
+def in_section_q(section, *, path: str = "") -> models.Q:
+    """The one definition of "in this section": filed in the section or in one of its
+    subsections (sections nest one level deep). `section` is a Section or its primary key."""
+    return models.Q(**{f"{path}section": section}) | models.Q(**{f"{path}section__parent": section})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self, at=None):
+        """What readers may see at `at` (now by default)."""
+        return self.filter(live_q(at))
+
+    # The name the site's views, feeds and API have always used; the same rule.
+    published = live
+
+    def in_section(self, section):
+        """Articles in `section` or in its subsections."""
+        return self.filter(in_section_q(section))
 
     def for_lists(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
@@ -243,7 +262,7 @@ class Article(models.Model):
     @property
     def is_live(self) -> bool:
         return (
-            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            self.status in LIVE_STATUSES
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )

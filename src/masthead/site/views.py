@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import F, Prefetch, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -76,7 +76,7 @@ def home(request):
 def section(request, slug):
     section = get_object_or_404(Section.objects.select_related("parent"), slug=slug)
     articles = (
-        Article.objects.published().filter(Q(section=section) | Q(section__parent=section))
+        Article.objects.published().in_section(section)
         .for_lists().front_page_order()
     )
     return _archive(request, "site/archive.html", articles, {
