@@ -13,10 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from masthead.site.same_origin import cross_site_reason
+
 from . import housekeeping, page_context
 from .choice import Choice, decode, new_consent_id
 from .models import ConsentRecord
-from .same_origin import cross_site_reason
 
 SAVED_FRAGMENT = "#consent-saved"
 # Every choice writes a log record: a script posting in a loop must not fill the database.
@@ -86,7 +87,7 @@ def state_payload(choice: Choice | None, context, cookie: str = "", gpc: bool = 
     }
 
 
-@csrf_exempt  # a cacheable page cannot carry a CSRF token; see same_origin.py for the check
+@csrf_exempt  # a cacheable page cannot carry a CSRF token; site/same_origin.py checks instead
 @require_POST
 def choose(request):
     reason = cross_site_reason(request)

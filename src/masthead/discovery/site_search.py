@@ -22,7 +22,8 @@ from .search.base import SearchBackend
 from .search.postgres_fts import PostgresFtsBackend
 from .search.sqlite_fts import SqliteFtsBackend
 
-SEARCHABLE_STATUSES = LIVE_STATUSES  # the live rule's statuses; the release time is checked on search
+# The live rule's statuses; the index holds future releases too and search checks the time.
+SEARCHABLE_STATUSES = LIVE_STATUSES
 _TAG = re.compile(r"<[^>]+>")
 
 
