@@ -6,6 +6,8 @@ import re
 from django import forms
 from django.core.validators import URLValidator
 
+from masthead.site.safe_urls import validate_safe_url
+
 from .models import MAX_COMMENT_LENGTH, Comment, DiscussionSettings
 
 # Control characters other than tab and newlines mean binary data, not text. U+FFFD is what a
@@ -74,6 +76,7 @@ class CommentForm(TextOnlyMixin, forms.Form):
         url = self.clean_text_field("url")
         if url:
             URLValidator(schemes=["http", "https"])(url)
+            validate_safe_url(url)
         return url
 
     def clean_comment_parent(self):

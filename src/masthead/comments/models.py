@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masthead.newsroom.models import Article, SingletonSettings
+from masthead.site.safe_urls import safe_url
 
 from .rendering import render_comment_html
 
@@ -99,11 +100,16 @@ class Comment(models.Model):
                 raise ValidationError({"parent": "A comment cannot reply to itself."})
             if self.parent.article_id != self.article_id:
                 raise ValidationError({"parent": "A reply must be on the same article."})
+        if self.author_url and not safe_url(self.author_url):
+            raise ValidationError({"author_url": "Only http:// and https:// addresses can be "
+                                                 "used here."})
 
     def save(self, *args, **kwargs):
         self.agent = (self.agent or "")[:500]
         # Stored lower-case so look-ups by address (history, privacy requests) use the index.
         self.author_email = (self.author_email or "").strip().lower()
+        # Whatever path it came by, an address a browser could run is not kept.
+        self.author_url = safe_url(self.author_url)
         is_html = self.text_format == self.Format.HTML
         self.text_html = render_comment_html(self.text, is_html=is_html)
         super().save(*args, **kwargs)

@@ -10,12 +10,14 @@ import re
 
 import nh3
 
+from masthead.site.safe_urls import WEB_SCHEMES
+
 PLAIN_TAGS = {"p", "br", "a"}
 IMPORTED_TAGS = PLAIN_TAGS | {
     "b", "strong", "i", "em", "code", "pre", "blockquote", "q", "cite", "del", "ul", "ol", "li",
 }
 ATTRIBUTES = {"a": {"href"}}
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = set(WEB_SCHEMES | {"mailto"})
 LINK_REL = "nofollow ugc noopener"
 
 # A URL in running text: a scheme or "www.", then anything up to whitespace or a quote/bracket.

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from masthead.site.safe_urls import safe_url
+
 VOID_TAGS = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr",
@@ -94,6 +96,12 @@ class _Rewriter(HTMLParser):
         if host:
             self._hosts.setdefault(host, None)
 
+    @staticmethod
+    def _check_url(tag: str, name: str, url: str | None) -> None:
+        if url and url.strip() and not safe_url(url, relative=True):
+            raise SnippetError(f"<{tag} {name}=\"{url[:60]}\">: only http:// and https:// "
+                               "addresses (or paths on this site) can be loaded.")
+
     def _emit(self, markup: str) -> None:
         (self.template_markup if self.in_template else self.out).append(markup)
 
@@ -125,9 +133,11 @@ class _Rewriter(HTMLParser):
             raise SnippetError("<plaintext> would turn the rest of the page into text.")
         for name, value in attrs:
             if name in URL_ATTRIBUTES:
+                self._check_url(tag, name, value)
                 self._note_url(value)
             elif name == "srcset" and value:
                 for candidate in value.split(","):
+                    self._check_url(tag, name, candidate.strip().split(" ")[0])
                     self._note_url(candidate.strip().split(" ")[0])
         if tag == "script":
             if not self.open_tags:

@@ -15,9 +15,14 @@ import nh3
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 
+from masthead.site.safe_urls import LINK_SCHEMES, safe_url
+
 _md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True}).enable(
     ["table", "strikethrough", "replacements", "smartquotes"]
 )
+# Links and images the parser makes pass the site's one URL allow-list (nh3 checks raw HTML's
+# attributes against the same schemes below); a refused one stays as plain text.
+_md.validateLink = lambda url: bool(safe_url(url, schemes=LINK_SCHEMES, relative=True))
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt", "em",
@@ -34,7 +39,7 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "ol": {"start"},
 }
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
+URL_SCHEMES = set(LINK_SCHEMES)
 
 _LONE_IMAGE = re.compile(
     r"<p>(<img [^>]*?)(?: title=\"([^\"]*)\")?\s*/?></p>"

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from masthead.site.safe_urls import safe_url
+
 from .markdown import render_markdown
 
 LANGUAGES = [
@@ -271,7 +273,7 @@ class Article(models.Model):
     def image_src(self) -> str:
         if self.featured_image:
             return self.featured_image.url
-        return self.featured_image_url
+        return safe_url(self.featured_image_url)
 
     @property
     def source_language_name(self) -> str:
@@ -308,6 +310,10 @@ class Article(models.Model):
             errors["published_at"] = "A scheduled article needs a release date."
         if self.translation_of_id and self.translation_of_id == self.pk:
             errors["translation_of"] = "An article cannot be a translation of itself."
+        for name in ("source_url", "featured_image_url"):
+            value = getattr(self, name)
+            if value and not safe_url(value):
+                errors[name] = "Only http:// and https:// addresses can be used here."
         if errors:
             raise ValidationError(errors)
 

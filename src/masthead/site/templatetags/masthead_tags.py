@@ -1,6 +1,15 @@
 from django import template
 
+from masthead.site import safe_urls
+
 register = template.Library()
+
+
+@register.filter
+def safe_url(value):
+    """`{{ comment.author_url|safe_url }}`: the address if it is http(s), otherwise "" (so a
+    stored `javascript:` address renders as no link at all)."""
+    return safe_urls.safe_url(str(value or ""))
 
 
 @register.filter

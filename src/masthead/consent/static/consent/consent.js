@@ -106,6 +106,14 @@
   }
 
   // -- bringing snippets to life -------------------------------------------------------------
+  // The same allow-list as the server's (site/safe_urls.py), applied again as the markup comes
+  // alive: only an address the browser itself resolves to http(s) is ever loaded.
+  function loadable(url) {
+    var link = document.createElement("a");
+    link.href = url;
+    return link.protocol === "http:" || link.protocol === "https:";
+  }
+
   function runScript(inert, parent) {
     return new Promise(function (resolve) {
       var script = document.createElement("script");
@@ -116,6 +124,7 @@
       });
       if (inert.getAttribute("data-consent-type")) script.type = inert.getAttribute("data-consent-type");
       var src = inert.getAttribute("data-consent-src");
+      if (src && !loadable(src)) { resolve(); return; }
       var waits = !!src && !inert.hasAttribute("async");
       if (src) {
         if (waits) {
@@ -145,7 +154,8 @@
     var fragment = holder.content;
     Array.prototype.forEach.call(fragment.querySelectorAll("iframe"), function (frame) {
       if (frame.hasAttribute("data-consent-srcdoc")) frame.setAttribute("srcdoc", frame.getAttribute("data-consent-srcdoc"));
-      if (frame.hasAttribute("data-consent-src")) frame.setAttribute("src", frame.getAttribute("data-consent-src"));
+      var frameSrc = frame.getAttribute("data-consent-src");
+      if (frameSrc && loadable(frameSrc)) frame.setAttribute("src", frameSrc);
     });
     var scripts = Array.prototype.slice.call(fragment.querySelectorAll("script[data-consent-category]"));
     if (inHead) {
