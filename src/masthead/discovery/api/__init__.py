@@ -1,5 +1,3 @@
-"""The read-only JSON content API (/api/v1/) and its OpenAPI description (/api/openapi.json).
-
-One declaration per resource (resources.py) drives the views, the validation of every query
-parameter and the OpenAPI document, so the description cannot drift from what the API does.
-"""
+"""The read-only JSON content API (/api/v1/) and its OpenAPI description (/api/openapi.json),
+on django-ninja: views.py declares the operations, params.py the strict parameter types,
+schemas.py the JSON shapes, http.py how every answer is made (ETag/304, JSON errors)."""

@@ -1,62 +1,89 @@
-"""The API's one entry point: every /api/v1/... address answers here, in JSON, whatever it is
-(a typo in a path gets a JSON 404, not the site's HTML page)."""
+"""The content API's operations: a list and a detail for each resource, on django-ninja.
 
-import hashlib
-import json
+Each operation declares its parameters (params.py) and its answers (schemas.py); ninja checks
+the one and serialises the other, and builds the OpenAPI document from both."""
+
+import functools
+from typing import Annotated
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.views.decorators.csrf import csrf_exempt
+from ninja import Field, Path, Schema
+from ninja.responses import Status
 
-from .openapi import openapi_document
-from .params import IntParam, ParamError
-from .resources import RESOURCES
+from masthead.discovery import site_search
+from masthead.discovery.search.base import COUNT_LIMIT
+from masthead.newsroom import models
 
-PAGE = IntParam("page", "The page of results, from 1.", minimum=1, maximum=100_000)
+from . import schemas
+from .http import ContentAPI, read_only  # noqa: F401 (urls.py wraps with it)
+from .params import (
+    LANGUAGE_CODES,
+    MAX_ID,
+    MAX_PAGE,
+    DateTime,
+    ParamError,
+    Query,
+    Slug,
+    choice,
+    refuse_unknown_or_repeated,
+    text,
+    whole_number,
+)
+
+api = ContentAPI(
+    title="Masthead content API",
+    version="1.0.0",
+    urls_namespace="content-api",
+    description=(
+        "Read-only JSON access to what the site publishes. Lists are paged (page, "
+        f"per_page up to {settings.MASTHEAD_API_MAX_PAGE_SIZE}); unknown or repeated "
+        "query parameters are refused with 400. Every 200 carries an ETag; send it back "
+        "in If-None-Match to get 304 Not Modified when nothing changed."
+    ),
+)
+
+RESOURCES = ("articles", "sections", "tags", "authors", "pages")
 
 
-def per_page_param() -> IntParam:
-    return IntParam("per_page", "Results per page.", minimum=1,
-                    maximum=settings.MASTHEAD_API_MAX_PAGE_SIZE)
+# -- parameters ------------------------------------------------------------------------------
+
+class Paging(Schema):
+    page: whole_number(1, MAX_PAGE) = Field(1, description="The page of results, from 1.")
+    per_page: whole_number(1, settings.MASTHEAD_API_MAX_PAGE_SIZE) = Field(
+        settings.MASTHEAD_API_PAGE_SIZE, description="Results per page.")
 
 
-def json_response(request, data, status=200) -> HttpResponse:
-    """JSON with an ETag; a matching If-None-Match gets 304 and no body."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    response = HttpResponse(body, status=status, content_type="application/json")
-    response["Access-Control-Allow-Origin"] = "*"
-    if status != 200:
-        return response
-    response["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    response["Cache-Control"] = "public, max-age=60"
-    conditional = get_conditional_response(request, etag=response["ETag"], response=response)
-    if conditional is not response:
-        conditional["Access-Control-Allow-Origin"] = "*"
-        conditional["Cache-Control"] = response["Cache-Control"]
-    return conditional
+class ArticleFilters(Paging):
+    section: Slug = Field(None, description="Only articles in this section or its subsections.")
+    tag: Slug = Field(None, description="Only articles with this tag.")
+    author: Slug = Field(None, description="Only articles by this author.")
+    language: choice(LANGUAGE_CODES) = Field(None, description="Only articles in this language.")
+    since: DateTime = Field(None, description="Only articles released at or after this time.")
+    until: DateTime = Field(None, description="Only articles released before this time.")
+    q: text(500) = Field(None, description="Full-text search; results come best match first. "
+                                           "Cannot be combined with tag or language.")
 
 
-def error(request, status: int, message: str) -> HttpResponse:
-    return json_response(request, {"error": message}, status=status)
+class SectionFilters(Paging):
+    parent: Slug = Field(None, description="Only the subsections of this section.")
 
 
-def _query_values(request, allowed) -> dict:
-    """The query string checked against the declared parameters: unknown or repeated ones are
-    refused by name, so a misspelt filter never silently returns everything."""
-    by_name = {p.name: p for p in allowed}
-    values = {}
-    for name in request.GET:
-        if name not in by_name:
-            known = ", ".join(sorted(by_name)) or "none"
-            raise ParamError(f"Unknown query parameter '{name[:50]}'. Known parameters: {known}.")
-        raw = request.GET.getlist(name)
-        if len(raw) > 1:
-            raise ParamError(f"Give '{name}' once.")
-        values[name] = by_name[name].parse(raw[0])
-    return values
+ArticleId = Annotated[whole_number(1, MAX_ID), Path(description="The article's id.")]
+SlugInPath = Annotated[Slug, Path(description="The slug, as in the page's address.")]
+NO_QUERY: tuple = ()
 
+
+def _listed(item):
+    return {200: schemas.listing(item), 304: None, 400: schemas.Error}
+
+
+def _one(item):
+    return {200: item, 304: None, 400: schemas.Error, 404: schemas.Error}
+
+
+# -- lists -----------------------------------------------------------------------------------
 
 def _page_url(request, page: int) -> str:
     params = request.GET.copy()
@@ -64,65 +91,214 @@ def _page_url(request, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
-def _list(request, resource):
-    values = _query_values(request, (PAGE, per_page_param(), *resource.filters))
-    page = values.pop("page", 1)
-    per_page = values.pop("per_page", settings.MASTHEAD_API_PAGE_SIZE)
-    found = resource.search(request, values, page, per_page)
-    if found is None:
-        queryset = resource.filter(request, resource.queryset(), values)
-        total, exact = queryset.count(), True
-        start = (page - 1) * per_page
-        objects = list(queryset[start : start + per_page]) if start < total else []
-    else:
-        total, exact, objects = found
+def _listing(request, paging: Paging, total: int, exact: bool, objects, more: bool) -> dict:
+    page, per_page = paging.page, paging.per_page
     num_pages = max(1, -(-total // per_page))
-    return json_response(request, {
+    return {
         "count": total, "count_is_exact": exact, "page": page, "per_page": per_page,
         "num_pages": num_pages,
-        "next": _page_url(request, page + 1) if page < num_pages else None,
-        "previous": _page_url(request, min(page - 1, num_pages)) if page > 1 else None,
-        "results": [resource.item(request, obj, detail=False) for obj in objects],
-    })
+        "next": _page_url(request, page + 1) if more else None,
+        "previous": _page_url(request, min(page - 1, num_pages) if exact else page - 1)
+        if page > 1 else None,
+        "results": objects,
+    }
 
 
-def _detail(request, resource, raw_key):
-    _query_values(request, ())
-    key = resource.lookup.parse(raw_key)
-    obj = resource.get(key)
+def page_of(request, queryset, rows, paging: Paging) -> dict:
+    """One page of `queryset` (filtered and ordered), loaded from `rows` (what the items show).
+
+    The count stops at COUNT_LIMIT, as the search's does, so a deep archive costs what a small
+    one does; the page's keys are picked first, from the ordering alone, and only those rows
+    are loaded, so a deep page does not read the bodies it skips."""
+    counted = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    total, exact = min(counted, COUNT_LIMIT), counted <= COUNT_LIMIT
+    start = (paging.page - 1) * paging.per_page
+    if exact and start >= total:
+        return _listing(request, paging, total, exact, [], more=False)
+    keys = queryset.values("pk")[start : start + paging.per_page + 1]
+    objects = list(rows.filter(pk__in=keys))
+    return _listing(request, paging, total, exact, objects[: paging.per_page],
+                    more=len(objects) > paging.per_page)
+
+
+def _live_articles():
+    return models.Article.objects.published()
+
+
+def article_rows():
+    """What an article in a list shows, and no more (no body, no body_html)."""
+    return _live_articles().select_related("section").prefetch_related(
+        Prefetch("authors", queryset=models.Author.objects.only("slug", "display_name")),
+        Prefetch("tags", queryset=models.Tag.objects.only("slug", "name")),
+    ).only(
+        "id", "slug", "title", "dek", "language", "published_at", "updated_at", "created_at",
+        "featured_image", "featured_image_url", "image_alt", "image_caption",
+        "translation_of_id", "section__slug", "section__name",
+    ).order_by("-published_at", "-pk")
+
+
+@api.api_operation(["GET", "HEAD"], "/articles/", response=_listed(schemas.Article),
+                   operation_id="list_articles", tags=["articles"],
+                   summary="Published articles, newest first (best match first with q).")
+def list_articles(request, filters: Annotated[ArticleFilters, Query(...)]):
+    if filters.q is not None:
+        return _search_articles(request, filters)
+    queryset = _live_articles().order_by("-published_at", "-pk")
+    if filters.section:
+        queryset = queryset.filter(Q(section__slug=filters.section)
+                                   | Q(section__parent__slug=filters.section))
+    if filters.tag:
+        queryset = queryset.filter(tags__slug=filters.tag)
+    if filters.author:
+        queryset = queryset.filter(authors__slug=filters.author)
+    if filters.language:
+        queryset = queryset.filter(language=filters.language)
+    if filters.since:
+        queryset = queryset.filter(published_at__gte=filters.since)
+    if filters.until:
+        queryset = queryset.filter(published_at__lt=filters.until)
+    if filters.tag or filters.author:
+        queryset = queryset.distinct()
+    return page_of(request, queryset, article_rows(), filters)
+
+
+def _search_articles(request, filters: ArticleFilters) -> dict:
+    if filters.tag or filters.language:
+        raise ParamError("'q' cannot be combined with 'tag' or 'language'.")
+    ids = {}
+    for key, model in (("section", models.Section), ("author", models.Author)):
+        if getattr(filters, key):
+            ids[key] = model.objects.filter(slug=getattr(filters, key)) \
+                .values_list("pk", flat=True).first()
+            if ids[key] is None:  # a filter naming nothing matches nothing
+                return _listing(request, filters, 0, True, [], more=False)
+    found = site_search.search(
+        filters.q, section_id=ids.get("section"), author_id=ids.get("author"),
+        since=filters.since, until=filters.until, page=filters.page, per_page=filters.per_page,
+    )
+    articles = article_rows().in_bulk([r.article.pk for r in found.results])
+    return _listing(request, filters, found.total, found.total_is_exact,
+                    [articles[r.article.pk] for r in found.results if r.article.pk in articles],
+                    more=filters.page < found.num_pages)
+
+
+@api.api_operation(["GET", "HEAD"], "/sections/", response=_listed(schemas.Section),
+                   operation_id="list_sections", tags=["sections"],
+                   summary="Sections, in navigation order.")
+def list_sections(request, filters: Annotated[SectionFilters, Query(...)]):
+    queryset = models.Section.objects.order_by("position", "name", "pk")
+    if filters.parent:
+        queryset = queryset.filter(parent__slug=filters.parent)
+    return page_of(request, queryset, models.Section.objects.select_related("parent")
+                   .order_by("position", "name", "pk"), filters)
+
+
+@api.api_operation(["GET", "HEAD"], "/tags/", response=_listed(schemas.Tag),
+                   operation_id="list_tags", tags=["tags"], summary="Tags, alphabetically.")
+def list_tags(request, paging: Annotated[Paging, Query(...)]):
+    queryset = models.Tag.objects.order_by("name", "pk")
+    return page_of(request, queryset, queryset, paging)
+
+
+@api.api_operation(["GET", "HEAD"], "/authors/", response=_listed(schemas.Author),
+                   operation_id="list_authors", tags=["authors"],
+                   summary="Authors (bylines), alphabetically.")
+def list_authors(request, paging: Annotated[Paging, Query(...)]):
+    queryset = models.Author.objects.order_by("display_name", "pk")
+    return page_of(request, queryset, queryset, paging)
+
+
+def _live_pages():
+    return models.Page.objects.filter(is_published=True).order_by("title", "pk")
+
+
+@api.api_operation(["GET", "HEAD"], "/pages/", response=_listed(schemas.Page),
+                   operation_id="list_pages", tags=["pages"],
+                   summary="Published static pages (About, the privacy policy, ...).")
+def list_pages(request, paging: Annotated[Paging, Query(...)]):
+    return page_of(request, _live_pages(), _live_pages().defer("body", "body_html"), paging)
+
+
+# -- one object ------------------------------------------------------------------------------
+
+def _found(request, obj, kind: str, key):
+    """The object, or a JSON 404 naming what was asked for. Detail addresses take no query
+    parameters, so any is refused as unknown."""
+    refuse_unknown_or_repeated(request.GET, NO_QUERY)
     if obj is None:
-        return error(request, 404, f"No {resource.schema_name.lower()} '{raw_key[:100]}'.")
-    return json_response(request, resource.item(request, obj, detail=True))
+        return Status(404, {"error": f"No {kind} '{str(key)[:100]}'."})
+    return obj
 
 
-@csrf_exempt  # read-only: nothing to forge; a POST gets 405 rather than a CSRF page
-def dispatch(request, rest=""):
-    if request.method not in ("GET", "HEAD"):
-        response = error(request, 405, f"The API is read-only; {request.method} is not allowed.")
-        response["Allow"] = "GET, HEAD"
-        return response
-    parts = [p for p in rest.split("/") if p]
-    try:
-        if not parts:
-            _query_values(request, ())
-            return json_response(request, {
-                "resources": {name: request.build_absolute_uri(f"/api/v1/{name}/")
-                              for name in RESOURCES},
-                "openapi": request.build_absolute_uri(reverse("discovery:openapi")),
-            })
-        resource = RESOURCES.get(parts[0])
-        if resource is None or len(parts) > 2:
-            return error(request, 404, "No such API address; see /api/openapi.json.")
-        if len(parts) == 1:
-            return _list(request, resource)
-        return _detail(request, resource, parts[1])
-    except ParamError as exc:
-        return error(request, 400, str(exc))
+@api.api_operation(["GET", "HEAD"], "/articles/{id}/", response=_one(schemas.ArticleDetail),
+                   operation_id="get_articles", tags=["articles"],
+                   summary="One of the articles.")
+def get_article(request, id: ArticleId):
+    translations = Prefetch("translations", queryset=_live_articles().order_by("pk").only(
+        "pk", "slug", "language", "published_at", "created_at", "translation_of_id"))
+    article = _live_articles().select_related("section").prefetch_related(
+        "authors", "tags", translations).filter(pk=id).first()
+    return _found(request, article, "article", id)
+
+
+@api.api_operation(["GET", "HEAD"], "/sections/{slug}/", response=_one(schemas.Section),
+                   operation_id="get_sections", tags=["sections"],
+                   summary="One of the sections.")
+def get_section(request, slug: SlugInPath):
+    section = models.Section.objects.select_related("parent").filter(slug=slug).first()
+    return _found(request, section, "section", slug)
+
+
+@api.api_operation(["GET", "HEAD"], "/tags/{slug}/", response=_one(schemas.Tag),
+                   operation_id="get_tags", tags=["tags"], summary="One of the tags.")
+def get_tag(request, slug: SlugInPath):
+    return _found(request, models.Tag.objects.filter(slug=slug).first(), "tag", slug)
+
+
+@api.api_operation(["GET", "HEAD"], "/authors/{slug}/", response=_one(schemas.Author),
+                   operation_id="get_authors", tags=["authors"], summary="One of the authors.")
+def get_author(request, slug: SlugInPath):
+    return _found(request, models.Author.objects.filter(slug=slug).first(), "author", slug)
+
+
+@api.api_operation(["GET", "HEAD"], "/pages/{slug}/", response=_one(schemas.PageDetail),
+                   operation_id="get_pages", tags=["pages"], summary="One of the pages.")
+def get_page(request, slug: SlugInPath):
+    return _found(request, _live_pages().filter(slug=slug).first(), "page", slug)
+
+
+# -- the root, the description and unknown addresses -------------------------------------------
+
+@api.api_operation(["GET", "HEAD"], "/", response=schemas.Root, include_in_schema=False)
+def root(request):
+    refuse_unknown_or_repeated(request.GET, NO_QUERY)
+    return {"resources": {name: request.build_absolute_uri(f"/api/v1/{name}/")
+                          for name in RESOURCES},
+            "openapi": request.build_absolute_uri(reverse("discovery:openapi"))}
+
+
+@functools.cache  # the operations are fixed once the module is loaded; ninja takes ~0.1 s
+def openapi_document() -> dict:
+    document = api.get_openapi_schema(path_prefix="/api/v1/")
+    for operations in document["paths"].values():
+        operations.pop("head", None)  # HEAD is GET without the body; one operation to describe
+        for operation in operations.values():
+            operation["responses"][200]["headers"] = {"ETag": {
+                "schema": {"type": "string"},
+                "description": "Send it back in If-None-Match to get 304 when unchanged."}}
+            operation["responses"][400]["description"] = \
+                "A query parameter is unknown, repeated or invalid."
+    return document
 
 
 def openapi_json(request):
     if request.method not in ("GET", "HEAD"):
-        response = error(request, 405, "Only GET is allowed.")
+        response = api.error(request, 405, "Only GET is allowed.")
         response["Allow"] = "GET, HEAD"
         return response
-    return json_response(request, openapi_document(RESOURCES, PAGE, per_page_param()))
+    return api.create_response(request, openapi_document(), status=200)
+
+
+def not_found(request):
+    """Any other /api/v1/ address: a JSON 404, not the site's HTML page."""
+    return api.error(request, 404, "No such API address; see /api/openapi.json.")
