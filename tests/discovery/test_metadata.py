@@ -48,7 +48,8 @@ def test_every_public_page_has_feeds_canonical_and_cards(client, newsroom):
         for key in ("og:title", "og:url", "og:type", "og:site_name", "twitter:card",
                     "twitter:title"):
             assert meta(tree, key), (url, key)
-        assert tree.xpath("//head/title/text()") and meta(tree, "description") != [], url
+        assert tree.xpath("//head/title/text()"), url
+        assert len(tree.xpath('//head/meta[@name="description"]')) == 1, url
 
 
 def test_archive_pages_announce_their_own_feeds(client, newsroom):

@@ -1,6 +1,7 @@
 """How every API answer is made, on top of django-ninja: compact JSON that anyone may fetch
 (CORS), an ETag on every 200 with 304 for a matching If-None-Match, and errors as
-`{"error": "..."}` naming the problem: 400 for a bad parameter, 405 for any method but GET/HEAD."""
+`{"error": "..."}` naming the problem: 400 for a bad parameter, 404 for what is not there, 405 for
+any method but GET/HEAD."""
 
 import hashlib
 from functools import wraps
@@ -8,7 +9,7 @@ from functools import wraps
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from .params import INVALID, ParamError
@@ -24,6 +25,7 @@ class ContentAPI(NinjaAPI):
         super().__init__(renderer=CompactJSON(), openapi_url=None, docs_url=None, **kwargs)
         self.add_exception_handler(ParamError, self._bad_parameter)
         self.add_exception_handler(ValidationError, self._invalid_parameter)
+        self.add_exception_handler(HttpError, self._http_error)
 
     def get_content_type(self) -> str:
         return "application/json"  # JSON is UTF-8 by definition (RFC 8259): no charset
@@ -39,6 +41,9 @@ class ContentAPI(NinjaAPI):
 
     def _bad_parameter(self, request, exc):
         return self.error(request, 400, str(exc))
+
+    def _http_error(self, request, exc):
+        return self.error(request, exc.status_code, exc.message)
 
     def _invalid_parameter(self, request, exc):
         first = exc.errors[0]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from ninja import Field, Path, Schema
+from ninja.errors import HttpError
 from ninja.responses import Status
 
 from masthead.discovery import site_search
@@ -76,7 +77,7 @@ NO_QUERY: tuple = ()
 
 
 def _listed(item):
-    return {200: schemas.listing(item), 304: None, 400: schemas.Error}
+    return {200: schemas.listing(item), 304: None, 400: schemas.Error, 404: schemas.Error}
 
 
 def _one(item):
@@ -92,14 +93,18 @@ def _page_url(request, page: int) -> str:
 
 
 def _listing(request, paging: Paging, total: int, exact: bool, objects, more: bool) -> dict:
+    """The page of results; a page past the end of a list is a 404 (page 1 of an empty list is
+    an empty page)."""
     page, per_page = paging.page, paging.per_page
     num_pages = max(1, -(-total // per_page))
+    if page > 1 and not objects:
+        last = f"; the last is page {num_pages}" if exact else ""
+        raise HttpError(404, f"Page {page} is past the end of the list{last}.")
     return {
         "count": total, "count_is_exact": exact, "page": page, "per_page": per_page,
         "num_pages": num_pages,
         "next": _page_url(request, page + 1) if more else None,
-        "previous": _page_url(request, min(page - 1, num_pages) if exact else page - 1)
-        if page > 1 else None,
+        "previous": _page_url(request, page - 1) if page > 1 else None,
         "results": objects,
     }
 
@@ -110,7 +115,7 @@ def page_of(request, queryset, rows, paging: Paging) -> dict:
     The count stops at COUNT_LIMIT, as the search's does, so a deep archive costs what a small
     one does; the page's keys are picked first, from the ordering alone, and only those rows
     are loaded, so a deep page does not read the bodies it skips."""
-    counted = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    counted = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     total, exact = min(counted, COUNT_LIMIT), counted <= COUNT_LIMIT
     start = (paging.page - 1) * paging.per_page
     if exact and start >= total:
@@ -286,8 +291,10 @@ def openapi_document() -> dict:
             operation["responses"][200]["headers"] = {"ETag": {
                 "schema": {"type": "string"},
                 "description": "Send it back in If-None-Match to get 304 when unchanged."}}
-            operation["responses"][400]["description"] = \
-                "A query parameter is unknown, repeated or invalid."
+            responses = operation["responses"]
+            responses[400]["description"] = "A query parameter is unknown, repeated or invalid."
+            responses[404]["description"] = ("No such object." if operation["parameters"][0]["in"]
+                                             == "path" else "The page is past the end.")
     return document
 
 
