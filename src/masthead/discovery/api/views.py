@@ -7,7 +7,7 @@ import functools
 from typing import Annotated
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from ninja import Field, Path, Schema
 from ninja.errors import HttpError
@@ -127,7 +127,7 @@ def page_of(request, queryset, rows, paging: Paging) -> dict:
 
 
 def _live_articles():
-    return models.Article.objects.published()
+    return models.Article.objects.live()
 
 
 def article_rows():
@@ -149,9 +149,9 @@ def list_articles(request, filters: Annotated[ArticleFilters, Query(...)]):
     if filters.q is not None:
         return _search_articles(request, filters)
     queryset = _live_articles().order_by("-published_at", "-pk")
-    if filters.section:
-        queryset = queryset.filter(Q(section__slug=filters.section)
-                                   | Q(section__parent__slug=filters.section))
+    if filters.section:  # by slug, in the same statement: no query to look the section up
+        queryset = queryset.in_section(models.Section.objects.filter(slug=filters.section)
+                                       .order_by().values("pk")[:1])
     if filters.tag:
         queryset = queryset.filter(tags__slug=filters.tag)
     if filters.author:
