@@ -84,6 +84,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A worker not heard from for this long is taken for dead and its job runs again elsewhere.
+MASTHEAD_JOBS_STALE_SECONDS = int(os.environ.get("MASTHEAD_JOBS_STALE_SECONDS", "60"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

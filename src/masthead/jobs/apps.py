@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class JobsConfig(AppConfig):
     name = "masthead.jobs"
     verbose_name = "Background jobs"
+    default_auto_field = "django.db.models.BigAutoField"
