@@ -268,3 +268,8 @@ MASTHEAD_SPAM_STARTER_MODEL = os.environ.get("MASTHEAD_SPAM_STARTER_MODEL", "")
 MASTHEAD_AKISMET_KEY = os.environ.get("MASTHEAD_AKISMET_KEY", "")
 MASTHEAD_AKISMET_URL = os.environ.get("MASTHEAD_AKISMET_URL", BASE_URL)
 MASTHEAD_AKISMET_TIMEOUT = float(os.environ.get("MASTHEAD_AKISMET_TIMEOUT", "2"))
+
+# -- Security: error pages, proxies, headers, login throttling (harden) ----------------------
+# One block for everything that hardens the site for the open internet (README "Security").
+# A refused CSRF token gets the site's own 403 page, which never reads the request body.
+CSRF_FAILURE_VIEW = "masthead.site.errors.csrf_failure"

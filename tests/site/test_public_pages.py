@@ -224,7 +224,7 @@ def test_translation_links_both_ways(client, make_article):
 
 
 def test_500_page_looks_like_the_site(client, settings):
-    from masthead.site.views import server_error
+    from masthead.site.errors import server_error
 
     response = server_error(None)
     assert response.status_code == 500 and b"skip-link" in response.content

@@ -37,6 +37,8 @@ class SearchForm(forms.Form):
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", "The end date comes before the start date.")
+        if until and until >= datetime.date.max:  # "to the end of that day" would overflow
+            self.add_error("until", "Give a date before the year 9999 ends.")
         return data
 
     def filters(self) -> dict:

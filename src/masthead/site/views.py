@@ -107,15 +107,15 @@ def author(request, slug):
 def date_archive(request, year, month=None, day=None):
     try:
         start = datetime.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
+        if day:
+            end, label = start + datetime.timedelta(days=1), start.strftime("%-d %B %Y")
+        elif month:
+            end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+            label = start.strftime("%B %Y")
+        else:
+            end, label = start.replace(year=start.year + 1), str(start.year)
+    except (ValueError, OverflowError):  # 2023/02/30, or the end of 9999 (past date.max)
         raise Http404("No such date.")
-    if day:
-        end, label = start + datetime.timedelta(days=1), start.strftime("%-d %B %Y")
-    elif month:
-        end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-        label = start.strftime("%B %Y")
-    else:
-        end, label = start.replace(year=start.year + 1), str(start.year)
     tz = timezone.get_current_timezone()
     lo = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     hi = datetime.datetime.combine(end, datetime.time.min, tzinfo=tz)
@@ -192,15 +192,3 @@ def page(request, slug):
         "structured_data": structured_data.for_breadcrumbs(request, crumbs),
     })
 
-
-def not_found(request, exception=None):
-    response = TemplateResponse(request, "404.html", {"reason": str(exception or "")}, status=404)
-    return response.render()
-
-
-def server_error(request):
-    # No database here: the error may be the database. The template uses only static furniture.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
-    return HttpResponseServerError(loader.get_template("500.html").render({}))

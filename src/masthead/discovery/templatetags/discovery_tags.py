@@ -97,6 +97,7 @@ def discovery_head(context):
         if page_obj is not None and page_obj.number > 1:
             path += f"?page={page_obj.number}"
     meta["description"] = " ".join((meta["description"] or "").split())[:DESCRIPTION_CHARS]
-    meta["canonical"] = absolute(request, path)
+    # An error page is no page of the site: it must not claim an address as its own.
+    meta["canonical"] = None if context.get("error_page") else absolute(request, path)
     meta["x_default"] = meta["hreflang"][0][1] if meta["hreflang"] else None
     return meta
