@@ -98,8 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "masthead.site.middleware.SiteTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so it sees 404s first: old WordPress addresses answer 301 (see importers/redirects.py).
-    "masthead.importers.redirects.LegacyRedirectMiddleware",
+    # Last, so it sees 404s first: old addresses answer 301 (see site/legacy_redirects.py).
+    "masthead.site.legacy_redirects.LegacyRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "masthead.urls"

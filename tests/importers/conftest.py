@@ -18,7 +18,8 @@ def cdata(text: str) -> str:
 
 
 def comment_xml(cid, *, parent=0, approved="1", author="Reader", email="r@example.org",
-                content="A comment.", date="2020-01-02 10:00:00", user_id=0, agent=""):
+                content="A comment.", date="2020-01-02 10:00:00", user_id=0, agent="",
+                url="https://reader.example.org/"):
     meta = (f"<wp:commentmeta><wp:meta_key>agent</wp:meta_key>"
             f"<wp:meta_value>{cdata(agent)}</wp:meta_value></wp:commentmeta>" if agent else "")
     return f"""
@@ -26,7 +27,7 @@ def comment_xml(cid, *, parent=0, approved="1", author="Reader", email="r@exampl
       <wp:comment_id>{cid}</wp:comment_id>
       <wp:comment_author>{cdata(author)}</wp:comment_author>
       <wp:comment_author_email>{email}</wp:comment_author_email>
-      <wp:comment_author_url>https://reader.example.org/</wp:comment_author_url>
+      <wp:comment_author_url>{escape(url)}</wp:comment_author_url>
       <wp:comment_author_IP>192.0.2.{cid % 250}</wp:comment_author_IP>
       <wp:comment_date>{date}</wp:comment_date>
       <wp:comment_date_gmt>{date}</wp:comment_date_gmt>
@@ -53,7 +54,7 @@ def item_xml(post_id, title, *, slug=None, content="<p>Body.</p>", excerpt="", p
         f"<wp:postmeta><wp:meta_key>{k}</wp:meta_key><wp:meta_value>{cdata(v)}</wp:meta_value>"
         "</wp:postmeta>" for k, v in meta
     )
-    attachment = (f"<wp:attachment_url>{attachment_url}</wp:attachment_url>"
+    attachment = (f"<wp:attachment_url>{escape(attachment_url)}</wp:attachment_url>"
                   if attachment_url else "")
     return f"""
   <item>

@@ -160,7 +160,8 @@ def test_export_command(tmp_path):
         run("export_wxr", str(tmp_path / "no" / "such" / "dir.xml"))
 
 
-@pytest.mark.parametrize("command", [["import_wxr", str(PREVIEW)], ["export_wxr", "out.xml"],
+@pytest.mark.parametrize("command", [["import_wxr", str(PREVIEW), "--dry-run"],
+                                     ["export_wxr", "out.xml"],
                                      ["import_feed", "feed.xml", "--section", "x"]])
 def test_an_unmigrated_site_is_told_to_migrate(command, monkeypatch, tmp_path):
     from django.db.migrations.executor import MigrationExecutor
@@ -169,3 +170,23 @@ def test_an_unmigrated_site_is_told_to_migrate(command, monkeypatch, tmp_path):
     monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: ["pending"])
     with pytest.raises(CommandError, match="run `masthead migrate`"):
         run(*command)
+
+
+def test_importing_into_a_new_data_dir_sets_the_site_up_itself(tmp_path):
+    """As a new user would: no `masthead migrate` first."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    data_dir = tmp_path / "new-site"
+    env = {**os.environ, "MASTHEAD_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-m", "masthead.cli", "import-wxr", str(PREVIEW)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Imported from" in done.stdout
+    databases = list(data_dir.glob("*.sqlite3"))
+    assert len(databases) == 1
+    with sqlite3.connect(databases[0]) as db:
+        assert db.execute("SELECT count(*) FROM newsroom_article").fetchone() == (7,)

@@ -7,14 +7,9 @@ import lxml.html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from masthead.importers.content import (
-    Media,
-    parse_shortcode_attributes,
-    plain_text,
-    sanitise,
-    wordpress_to_body,
-    wpautop,
-)
+from masthead.importers.bodies import body_from_wordpress as wordpress_to_body
+from masthead.importers.bodies import newsroom_clean as sanitise
+from masthead.importers.content import Media, parse_shortcode_attributes, plain_text, wpautop
 from masthead.newsroom.markdown import render_markdown
 
 

@@ -156,12 +156,12 @@ def test_truncated_file_leaves_the_site_as_it_was(write_wxr, run_import):
 
 @pytest.mark.postgres
 def test_a_failure_midway_rolls_everything_back(write_wxr, run_import, monkeypatch):
-    from masthead.importers.importer import WxrImporter
+    from masthead.importers.posts import PostImporter
 
     def explode(self, item):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(WxrImporter, "import_page", explode)
+    monkeypatch.setattr(PostImporter, "import_page", explode)
     before = counts()
     with pytest.raises(RuntimeError):
         run_import(write_wxr(newsroom_file()))

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from masthead.importers.redirects import LegacyRedirectMiddleware  # noqa: F401 (installed)
 from masthead.newsroom.models import Article, Author, Page, Tag
+from masthead.site.legacy_redirects import LegacyRedirectMiddleware  # noqa: F401 (installed)
 
 from .conftest import category_xml, item_xml, tag_xml, wxr
 

@@ -88,3 +88,12 @@ def test_any_bytes_either_read_or_fail_with_wxr_error(tmp_path_factory, data):
         list(read_wxr(path))
     except WxrError:
         pass
+
+
+def test_an_undefined_entity_is_named_with_its_line(write_wxr):
+    text = wxr(item_xml(1, "Fine", content="x")).replace(
+        "<wp:post_password></wp:post_password>", "<wp:post_password>a&colon;b</wp:post_password>")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "&colon;" in row)
+    with pytest.raises(WxrError) as caught:
+        list(read_wxr(write_wxr(text)))
+    assert caught.value.line == line and "colon" in str(caught.value)

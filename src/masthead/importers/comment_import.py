@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from masthead.comments.models import ArticleDiscussion, Comment
 from masthead.comments.rendering import render_comment_html
+from masthead.site.safe_urls import safe_url
 
 from .content import plain_text
 from .models import WordPressObject
@@ -77,7 +78,7 @@ class CommentImporter:
             for wp_id, mapping in known.items():
                 if mapping.object_id in existing:
                     self.pk_by_key[(article.pk, wp_id)] = mapping.object_id
-        where = run._where(item)
+        where = run.where(item)
         for wxr in item.comments:
             if not wxr.wp_id:
                 summary.count("comment", "skipped")
@@ -93,7 +94,7 @@ class CommentImporter:
             if run.dry_run:
                 continue
             comment = current or Comment(article=article)
-            self._fill(comment, wxr)
+            self._fill(comment, wxr, where)
             (self.updated if current else self.created).append(
                 _Pending(comment, wxr, digest, mapping, where))
         if len(self.created) + len(self.updated) >= FLUSH_EVERY:
@@ -150,15 +151,22 @@ class CommentImporter:
                                            "imported as a top-level comment")
         return parent
 
-    def _fill(self, comment: Comment, wxr: WxrComment) -> None:
+    def _fill(self, comment: Comment, wxr: WxrComment, where: str) -> None:
         run = self.run
         comment.author = plain_text(wxr.author, 245) or "Anonymous"
         # bulk_create skips Comment.save(), which stores addresses lower-case for look-ups.
         comment.author_email = wxr.author_email.strip().lower()[:254]
-        comment.author_url = wxr.author_url[:500]
+        # The comment form's rule, through the site's one URL check: a javascript: (or data:,
+        # vbscript:, entity-encoded, white-space-obfuscated ...) website is dropped.
+        url = safe_url(wxr.author_url)
+        if wxr.author_url.strip() and (not url or len(url) > 500):
+            run.summary.warn(where, f"line {wxr.line}: comment {wxr.wp_id}'s author website "
+                                    "is not an http(s) address; left out")
+            url = ""
+        comment.author_url = url
         comment.author_ip = wxr.author_ip[:45]
         comment.agent = wxr.meta.get("agent", "")[:500] or comment.agent or ""
-        comment.user_id = run.users_by_wp_id.get(wxr.user_id)
+        comment.user_id = run.authors.users_by_wp_id.get(wxr.user_id)
         comment.text = wxr.content
         comment.text_format = Comment.Format.HTML
         # What Comment.save() would do; bulk_create does not call it.
@@ -169,7 +177,7 @@ class CommentImporter:
             comment.status_changed_at = timezone.now()
         else:
             comment.set_status(new_status)
-        comment.created_at = run._aware(wxr.date, wxr.date_gmt) or timezone.now()
+        comment.created_at = run.aware(wxr.date, wxr.date_gmt) or timezone.now()
         comment.import_ref = import_ref(run, wxr)
 
     def _discussion(self, item: WxrItem, article, is_new: bool) -> None:

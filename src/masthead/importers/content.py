@@ -11,9 +11,13 @@ Shortcodes ([caption], [gallery], [embed] ...) are PHP too. None of that PHP is 
   enclosing one keeps its inner text).
 - Block comments are removed; a dynamic block, which has no HTML of its own, is dropped with a
   warning. <iframe> embeds become a link to what they showed.
-- The result goes through the newsroom's own allow-list (masthead.newsroom.markdown), then is laid
-  out one block element a line with no blank lines, so that Markdown passes it through verbatim
-  (HTML is valid Markdown input) and editors can go on editing it.
+- The result goes through the caller's sanitiser (`bodies.py` passes the newsroom's own allow-list,
+  with every href and src through the site's one URL check), then is laid out one block element a
+  line with no blank lines, so that Markdown passes it through verbatim (HTML is valid Markdown
+  input) and editors can go on editing it.
+
+The WordPress side of the import is two Django-free modules: `wxr.py` parses the file, this one
+converts content.
 """
 
 import html
@@ -24,8 +28,6 @@ from dataclasses import dataclass
 import lxml.html
 import nh3
 from lxml import etree
-
-from masthead.newsroom.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 
 
 @dataclass
@@ -40,6 +42,8 @@ class Media:
 # Looks up an attachment by WordPress id, and the attachments uploaded to a post.
 AttachmentLookup = Callable[[str], Media | None]
 ChildrenLookup = Callable[[str], list[Media]]
+# Takes an HTML fragment and returns it with everything not allowed on the site removed.
+Sanitiser = Callable[[str], str]
 
 # -- plain text --------------------------------------------------------------------------------
 
@@ -286,13 +290,6 @@ def _autoembed(text: str) -> str:
     return _BARE_URL_LINE.sub(lambda m: _link(html.unescape(m.group(2))), text)
 
 
-def sanitise(fragment: str) -> str:
-    return nh3.clean(
-        fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-        link_rel=None, filter_style_properties={"text-align"},
-    )
-
-
 def markdown_safe_layout(clean_html: str) -> str:
     """One block element a line, text outside blocks wrapped in <p>, newlines inside <pre> as
     &#10;: with no blank line anywhere, Markdown takes the whole body as one HTML block and
@@ -330,15 +327,15 @@ def _protect_pre(markup: str) -> str:
     return _PRE.sub(lambda m: m.group(0).replace("\n", "&#10;"), markup)
 
 
-def wordpress_to_body(content: str, *, post_id: str = "0",
+def wordpress_to_body(content: str, *, sanitise: Sanitiser, post_id: str = "0",
                       attachment: AttachmentLookup = lambda _id: None,
                       children: ChildrenLookup = lambda _id: [],
                       warn: Callable[[str], None] = lambda _message: None,
                       finished_html: bool = False) -> str:
     """WordPress post content (classic or blocks) → a Masthead article body.
 
-    `finished_html`: the content is already complete HTML (Masthead's own exports), so blank
-    lines do not make paragraphs."""
+    `sanitise` removes what the site does not allow; `finished_html`: the content is already
+    complete HTML (Masthead's own exports), so blank lines do not make paragraphs."""
     if not content or not content.strip():
         return ""
     blocks = has_blocks(content)

@@ -16,8 +16,10 @@ import feedparser
 from django.db import transaction
 
 from masthead.newsroom.models import LANGUAGE_NAMES, Article, Revision, Section
+from masthead.site.safe_urls import safe_url
 
-from .content import plain_text, wordpress_to_body
+from .bodies import body_from_wordpress
+from .content import plain_text
 from .media import fetch
 from .models import SyndicatedItem
 
@@ -85,8 +87,8 @@ def import_feed(source: str, section: Section, *, source_name: str = "", dry_run
         for entry in parsed.entries:
             advance(1)
             key = entry_key(entry)
-            link = (entry.get("link") or "").strip()
-            if urlsplit(link).scheme not in {"http", "https"} or len(link) > 500:
+            link = safe_url(entry.get("link"))  # the site's one URL check: it becomes a link
+            if len(link) > 500:
                 link = ""
             taken = SyndicatedItem.objects.filter(guid=key).exists() or (
                 link and Article.objects.filter(source_url=link).exists())
@@ -104,7 +106,7 @@ def import_feed(source: str, section: Section, *, source_name: str = "", dry_run
             content = _content(entry)
             article = Article.objects.create(
                 title=title, status=Article.Status.DRAFT, section=section,
-                body=wordpress_to_body(content),
+                body=body_from_wordpress(content),
                 dek=plain_text(entry.get("summary", ""), 500) if entry.get("content") else "",
                 source_name=name, source_url=link, source_published_at=_date(entry),
                 source_language=language if language in LANGUAGE_NAMES else "",

@@ -9,6 +9,8 @@ import mimetypes
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from masthead.site.safe_urls import safe_url
+
 from .content import plain_text
 from .wxr import WxrItem
 
@@ -34,9 +36,11 @@ def article_fields(meta: dict, where: str, warn: Callable[[str, str], None]) -> 
         if not value:
             continue
         if field == "source_url":
-            if urlsplit(value).scheme not in {"http", "https"} or len(value) > 500:
+            safe = safe_url(value)  # the site's one URL check: it becomes a link
+            if not safe or len(safe) > 500:
                 warn(where, f"source URL {value[:80]!r} is not an http(s) address; left out")
                 continue
+            value = safe
         else:
             value = plain_text(value, 200)
         fields[field] = value

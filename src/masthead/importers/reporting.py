@@ -35,6 +35,11 @@ def print_summary(summary, console: Console, *, verbose: bool = False) -> None:
     prefix = "Dry run: nothing was written. Would have: " if summary.dry_run else ""
     title = f"{prefix}Imported from {summary.site or 'the file'}"
     console.print(summary_table(summary, title))
+    if summary.made_drafts:
+        console.print(f"imported as drafts, to be reviewed ({len(summary.made_drafts)}): "
+                      "Masthead has no per-post passwords or private posts")
+        for line in summary.made_drafts:
+            console.print(f"  - {line}", markup=False, highlight=False)
     console.print(f"warnings: {summary.warning_count}")
     shown = summary.warnings if verbose else summary.warnings[:SHOWN_WARNINGS]
     for warning in shown:

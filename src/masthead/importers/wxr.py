@@ -447,6 +447,14 @@ def _line_count(source) -> int | None:
         return None
 
 
+def _holds_text(source) -> bool:
+    try:
+        with open(source, "rb") as f:
+            return bool(f.read(4096).strip())
+    except (OSError, TypeError):
+        return False
+
+
 def _syntax_error(exc: etree.XMLSyntaxError, source) -> WxrError:
     line = exc.lineno or (exc.position[0] if exc.position else None)
     message = exc.msg or str(exc)
@@ -456,7 +464,17 @@ def _syntax_error(exc: etree.XMLSyntaxError, source) -> WxrError:
         message = "the XML stops being valid here"
     lowered = message.lower()
     if "no element found" in lowered or "document is empty" in lowered:
-        return WxrError("the file is empty: it holds no XML at all")
+        if not _holds_text(source):
+            return WxrError("the file is empty: it holds no XML at all")
+        # The streaming parser says this of some errors (an undefined entity such as
+        # &colon;) without a line; the whole-file parser names the real error and its line.
+        try:
+            etree.parse(str(source), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                     huge_tree=True))
+        except etree.XMLSyntaxError as full:
+            if full.msg and "no element found" not in full.msg.lower():
+                return _syntax_error(full, source)
+        return WxrError("malformed XML: the parser stopped without saying where")
     total = _line_count(source)
     at_end = line is not None and total is not None and line >= total - 1
     if at_end or any(sign in lowered for sign in ("premature end", "not finished", "eof")):

@@ -1,12 +1,14 @@
-"""`masthead import-wxr FILE`: bring a WordPress site over from its export file."""
+"""`masthead import-wxr FILE`: bring a WordPress site over from its export file. Into a new data
+dir it sets the site up first (as `masthead serve` does), then imports."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from masthead.importers.importer import WxrImporter, scan
-from masthead.importers.management.checks import require_migrated_database
+from masthead.importers.file_scan import scan
+from masthead.importers.importer import WxrImporter
+from masthead.importers.management.checks import require_migrated_database, set_up_database
 from masthead.importers.media import download_media as fetch_media
 from masthead.importers.reporting import print_summary, progress_bar
 from masthead.importers.spam_training import teach_from_comments
@@ -37,7 +39,10 @@ class Command(BaseCommand):
         try:
             with progress_console.status(f"Checking {path.name}…"):
                 checked = scan(path)
-            require_migrated_database()
+            if dry_run:
+                require_migrated_database()  # a dry run writes nothing, not even the tables
+            else:
+                set_up_database(progress_console.status)
             total = checked.records
             with progress_bar(f"Importing {path.name}", total, progress_console) as advance:
                 importer = WxrImporter(path, dry_run=dry_run, progress=advance,
@@ -53,7 +58,7 @@ class Command(BaseCommand):
             for url, reason in report.failed[:50]:
                 console.print(f"  - {url}: {reason}", markup=False)
         if train_spam and not dry_run:
-            self.train(importer.comment_importer.written_ids, console, progress_console)
+            self.train(importer.comments.written_ids, console, progress_console)
 
     def train(self, comment_ids, console, progress_console) -> None:
         with progress_bar("Teaching the spam model", len(comment_ids), progress_console) as step:

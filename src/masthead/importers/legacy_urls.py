@@ -1,23 +1,23 @@
-"""Old WordPress addresses keep working: they answer 301 to where their content lives now.
+"""Where an old WordPress address leads now: the lookups behind the site's legacy redirects.
 
-Like django.contrib.redirects' fallback middleware, this acts only on requests the site itself
-answered 404, so it never shadows a real page and costs nothing on normal traffic; and on the
-home page's WordPress query strings (/?p=123, /?page_id=7, /?cat=5, /?tag=x, /?feed=rss2), which
-would otherwise just show the home page. Feeds: /feed/ is the site's own; WordPress's other feed
-addresses (/feed/rss2/, /wp-atom.php, /category/x/feed/ ...) lead to the matching feed here.
+The import records every address a WordPress object had (LegacyURL) and every object's WordPress
+id (WordPressObject); this module reads them. The request handling, answering 301 only where the
+site itself answered 404 and on the home page's WordPress query strings, lives with the site's URL
+handling (masthead.site.legacy_redirects). What WordPress's addresses mean (/?p=123, /?cat=5,
+/category/x/feed/, /wp-atom.php ...) is the importer's knowledge, so it stays here.
+
 Targets are looked up at request time, so a redirect follows its article if the article moves
 again; content readers may not see is never revealed.
 """
 
 import re
 
-from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
 
 from masthead.newsroom.models import Article, Author, Page, Section, Tag
 
-from .importer import normalise_path
 from .models import LegacyURL, WordPressObject
+from .records import normalise_path
 
 TARGET_MODELS = {
     LegacyURL.Target.ARTICLE: Article, LegacyURL.Target.PAGE: Page,
@@ -35,7 +35,8 @@ FEED_ALIASES = {"/rss": False, "/rss2": False, "/wp-rss.php": False, "/wp-rss2.p
                 "/wp-rdf.php": False, "/atom": True, "/wp-atom.php": True}
 TERM_FEED = re.compile(r"^(?P<base>.*)/feed(?:/(?P<flavour>rss2|rss|rdf|atom))?$")
 FEED_TARGETS = {LegacyURL.Target.SECTION, LegacyURL.Target.TAG, LegacyURL.Target.AUTHOR}
-QUERY_KEYS = ("p", "page_id", "cat", "tag", "feed")
+# The home page's query strings WordPress answers (/?p=123 ...).
+home_query_keys = ("p", "page_id", "cat", "tag", "feed")
 
 
 def visible_url(kind: str, object_id: int) -> str | None:
@@ -105,22 +106,3 @@ def term_feed_url(base: str, atom: bool) -> str | None:
     model = TARGET_MODELS[legacy.target_kind]
     slug = model.objects.filter(pk=legacy.target_id).values_list("slug", flat=True).first()
     return feed_url(atom=atom, kind=legacy.target_kind, slug=slug) if slug else None
-
-
-class LegacyRedirectMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method in {"GET", "HEAD"} and request.path == "/" and any(
-            key in request.GET for key in QUERY_KEYS
-        ):
-            target = url_for_query(request.GET)
-            if target:
-                return HttpResponsePermanentRedirect(target)
-        response = self.get_response(request)
-        if response.status_code == 404 and request.method in {"GET", "HEAD"}:
-            target = url_for_path(request.path)
-            if target and normalise_path(target) != normalise_path(request.path):
-                return HttpResponsePermanentRedirect(target)
-        return response
