@@ -26,5 +26,5 @@ urlpatterns = [
     path("api/v1/", api.api.read_only_urls()),
     # Any other address under /api/v1/ answers in JSON too; one without its final slash is first
     # sent to the address with it (APPEND_SLASH), as everywhere on the site.
-    re_path(r"^api/v1/.*/$", api.read_only(api.api, api.not_found), name="api"),
+    re_path(r"^api/v1/.*/$", api.api.read_only(api.not_found), name="api"),
 ]

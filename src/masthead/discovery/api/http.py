@@ -52,12 +52,26 @@ class ContentAPI(NinjaAPI):
         name = first["loc"][-1]  # a check of pydantic's own, not one of params.py's
         return self.error(request, 400, f"'{name}' is not acceptable: {first['msg']}.")
 
+    def read_only(self, view):
+        """`view`, answering methods other than GET and HEAD with a JSON 405."""
+
+        @wraps(view)
+        def refusing_writes(request, *args, **kwargs):
+            if request.method in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            response = self.error(request, 405,
+                                  f"The API is read-only; {request.method} is not allowed.")
+            response["Allow"] = "GET, HEAD"
+            return response
+
+        refusing_writes.csrf_exempt = True  # read-only: nothing to forge
+        return refusing_writes
+
     def read_only_urls(self):
-        """The URL patterns, each answering methods other than GET and HEAD with a JSON 405
-        (ninja's own 405 is plain text)."""
+        """The URL patterns, each read-only as above (ninja's own 405 is plain text)."""
         patterns, app_name, namespace = self.urls
         for pattern in patterns:
-            pattern.callback = read_only(self, pattern.callback)
+            pattern.callback = self.read_only(pattern.callback)
         return patterns, app_name, namespace
 
 
@@ -73,17 +87,3 @@ def with_etag(request, response: HttpResponse) -> HttpResponse:
         conditional["Access-Control-Allow-Origin"] = "*"
         conditional["Cache-Control"] = response["Cache-Control"]
     return conditional
-
-
-def read_only(api: ContentAPI, view):
-    @wraps(view)
-    def refusing_writes(request, *args, **kwargs):
-        if request.method in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
-        response = api.error(request, 405,
-                             f"The API is read-only; {request.method} is not allowed.")
-        response["Allow"] = "GET, HEAD"
-        return response
-
-    refusing_writes.csrf_exempt = True  # read-only: nothing to forge
-    return refusing_writes

@@ -18,7 +18,7 @@ from masthead.discovery.search.base import COUNT_LIMIT
 from masthead.newsroom import models
 
 from . import schemas
-from .http import ContentAPI, read_only  # noqa: F401 (urls.py wraps with it)
+from .http import ContentAPI
 from .params import (
     LANGUAGE_CODES,
     MAX_ID,
