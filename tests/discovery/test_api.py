@@ -254,6 +254,16 @@ def test_lists_cost_a_fixed_number_of_queries_and_load_no_bodies(client, make_ar
     assert len(counts) == 1 and "LIMIT 10001" in counts[0]
 
 
+def test_a_search_costs_a_fixed_number_of_queries(client, newsroom, make_article):
+    url = "/api/v1/articles/?q=harbour"
+    before = api_queries(client, url)
+    for i in range(4):
+        make_article(title=f"Harbour story {i}", tags=[newsroom["tag"]])
+    after = api_queries(client, url)
+    assert len(before) == len(after)
+    assert len([sql for sql in after if "newsroom_article_tags" in sql]) == 1
+
+
 def test_one_article_costs_a_fixed_number_of_queries(client, newsroom, make_article):
     lead = newsroom["lead"]
     url = f"/api/v1/articles/{lead.pk}/"
