@@ -1,38 +1,34 @@
 """Masthead's one settings module.
 
-Everything a site owner may change comes from environment variables (the `masthead` command turns
-its flags into them before Django starts):
+Everything a site owner may change comes from environment variables, read one way: through
+`masthead.environment` (django-environ underneath), which checks each value's form and stops
+start-up with one line naming a bad value or an unknown MASTHEAD_* name. The `masthead` command
+turns its flags into variables before Django starts. README.md › Configuration lists them all:
 
   MASTHEAD_DATA_DIR   the SQLite database, secret key and uploads (default ./masthead-data)
   DATABASE_URL        use another database, e.g. postgres://user@host/db
   REDIS_URL           share the cache between processes and machines through Redis
   SECRET_KEY          otherwise generated once and kept in the data dir
-  MASTHEAD_DEBUG      "1" turns on Django's debug pages (never on a public site)
-  MASTHEAD_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
-  MASTHEAD_BASE_URL   the public address, used in feeds, sitemaps and e-mails
-  EMAIL_URL-style settings: MASTHEAD_EMAIL_HOST (SMTP when set; console otherwise)
+  MASTHEAD_DEBUG      1 turns on Django's debug pages (never on a public site)
+  ...
 """
 
-import os
 import secrets
 from pathlib import Path
 
-import dj_database_url
+from masthead.environment import Environment
+
+env = Environment()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("MASTHEAD_DATA_DIR", "masthead-data")).resolve()
-
-
-def _env_flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+DATA_DIR = env.path("MASTHEAD_DATA_DIR", "masthead-data")
+# Read by the `masthead` command itself, before Django starts (see masthead/cli.py).
+env.allow("MASTHEAD_PORT", "MASTHEAD_WORKERS", "MASTHEAD_ACCESS_LOG")
 
 
 def _secret_key() -> str:
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
+    if key := env.str("SECRET_KEY"):
+        return key
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
@@ -46,12 +42,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = _env_flag("MASTHEAD_DEBUG")
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("MASTHEAD_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if h.strip()
-]
-BASE_URL = os.environ.get("MASTHEAD_BASE_URL", "").rstrip("/")
+DEBUG = env.bool("MASTHEAD_DEBUG", False)
+ALLOWED_HOSTS = env.list("MASTHEAD_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+BASE_URL = env.url("MASTHEAD_BASE_URL")
 CSRF_TRUSTED_ORIGINS = [BASE_URL] if BASE_URL else []
 
 INSTALLED_APPS = [
@@ -85,7 +78,7 @@ TASKS = {
     }
 }
 # A worker not heard from for this long is taken for dead and its job runs again elsewhere.
-MASTHEAD_JOBS_STALE_SECONDS = int(os.environ.get("MASTHEAD_JOBS_STALE_SECONDS", "60"))
+MASTHEAD_JOBS_STALE_SECONDS = env.int("MASTHEAD_JOBS_STALE_SECONDS", 60, minimum=5)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -121,8 +114,8 @@ TEMPLATES = [
     },
 ]
 
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+if database := env.database("DATABASE_URL"):
+    DATABASES = {"default": {**database, "CONN_MAX_AGE": 60}}
 else:
     DATABASES = {
         "default": {
@@ -138,11 +131,11 @@ else:
         }
     }
 
-if os.environ.get("REDIS_URL"):
+if redis_url := env.redis_url("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": redis_url,
             "KEY_PREFIX": "masthead",
         }
     }
@@ -158,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "UTC")
+TIME_ZONE = env.time_zone("MASTHEAD_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -176,22 +169,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
-if os.environ.get("MASTHEAD_EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["MASTHEAD_EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("MASTHEAD_EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("MASTHEAD_EMAIL_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("MASTHEAD_EMAIL_PASSWORD", "")
-    EMAIL_USE_TLS = _env_flag("MASTHEAD_EMAIL_TLS", True)
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get("MASTHEAD_FROM_EMAIL", "masthead@localhost")
+# SMTP when MASTHEAD_EMAIL_HOST is set; otherwise e-mail is printed on the console.
+EMAIL_HOST = env.str("MASTHEAD_EMAIL_HOST")
+EMAIL_PORT = env.int("MASTHEAD_EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env.str("MASTHEAD_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env.str("MASTHEAD_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env.bool("MASTHEAD_EMAIL_TLS", True)
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("MASTHEAD_FROM_EMAIL", "masthead@localhost")
 
 # Lists on public pages.
-MASTHEAD_PAGE_SIZE = int(os.environ.get("MASTHEAD_PAGE_SIZE", "12"))
+MASTHEAD_PAGE_SIZE = env.int("MASTHEAD_PAGE_SIZE", 12, minimum=1, maximum=200)
 
 # Whole-page cache for anonymous readers (masthead/site/page_cache.py); 0 turns it off.
-MASTHEAD_PAGE_CACHE_SECONDS = int(os.environ.get("MASTHEAD_PAGE_CACHE_SECONDS", "300"))
+MASTHEAD_PAGE_CACHE_SECONDS = env.int("MASTHEAD_PAGE_CACHE_SECONDS", 300, minimum=0)
 MASTHEAD_PAGE_CACHE_SKIP_PREFIXES = (
     "/admin/", "/api/", "/media/", "/static/", "/consent/", "/comments/",
 )
@@ -205,71 +197,63 @@ LOGGING = {
 
 # --- Consent and privacy (masthead.consent) ------------------------------------------------------
 # Defaults for the consent settings administrators edit in the admin ("Consent settings"); once
-# an administrator saves that page, the saved values win. A value that is not a number falls back
-# to the default rather than stopping the site.
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
+# an administrator saves that page, the saved values win.
 MASTHEAD_CONSENT = {
-    "MODE": os.environ.get("MASTHEAD_CONSENT_MODE", "opt_in"),  # or "notice_only"
-    "POLICY_VERSION": _env_int("MASTHEAD_CONSENT_POLICY_VERSION", 1),
-    "GOOGLE_CONSENT_MODE": _env_flag("MASTHEAD_GOOGLE_CONSENT_MODE"),
-    "CHOICE_MAX_AGE_DAYS": _env_int("MASTHEAD_CONSENT_MAX_AGE_DAYS", 180),
-    "LOG_RETENTION_DAYS": _env_int("MASTHEAD_CONSENT_LOG_DAYS", 395),
-    "COMMENT_IP_RETENTION_DAYS": _env_int("MASTHEAD_COMMENT_IP_DAYS", 30),
+    "MODE": env.str("MASTHEAD_CONSENT_MODE", "opt_in", choices=["opt_in", "notice_only"]),
+    "POLICY_VERSION": env.int("MASTHEAD_CONSENT_POLICY_VERSION", 1, minimum=1),
+    "GOOGLE_CONSENT_MODE": env.bool("MASTHEAD_GOOGLE_CONSENT_MODE", False),
+    "CHOICE_MAX_AGE_DAYS": env.int("MASTHEAD_CONSENT_MAX_AGE_DAYS", 180, minimum=1),
+    "LOG_RETENTION_DAYS": env.int("MASTHEAD_CONSENT_LOG_DAYS", 395, minimum=1),
+    "COMMENT_IP_RETENTION_DAYS": env.int("MASTHEAD_COMMENT_IP_DAYS", 30, minimum=1),
     # The first-party, strictly necessary cookie that holds a reader's choice.
-    "COOKIE_NAME": os.environ.get("MASTHEAD_CONSENT_COOKIE", "masthead_consent"),
+    "COOKIE_NAME": env.str("MASTHEAD_CONSENT_COOKIE", "masthead_consent"),
 }
 
 # --- Discovery: feeds, sitemaps, site search, content API (masthead.discovery) -------------------
 # Feeds carry the whole article ("full") or only its summary ("summary"); either way each item
 # links to the page. MASTHEAD_FEED_ITEMS is how many of the newest articles a feed lists.
-MASTHEAD_FEED_CONTENT = (
-    "summary" if os.environ.get("MASTHEAD_FEED_CONTENT", "full").strip().lower() == "summary"
-    else "full"
-)
-MASTHEAD_FEED_ITEMS = max(1, min(200, _env_int("MASTHEAD_FEED_ITEMS", 20)))
+MASTHEAD_FEED_CONTENT = env.str("MASTHEAD_FEED_CONTENT", "full", choices=["full", "summary"])
+MASTHEAD_FEED_ITEMS = env.int("MASTHEAD_FEED_ITEMS", 20, minimum=1, maximum=200)
 # PostgreSQL's text search configuration for stemming (english, german, simple, ...). SQLite
 # uses the Porter stemmer (English) whatever this says.
-MASTHEAD_SEARCH_LANGUAGE = os.environ.get("MASTHEAD_SEARCH_LANGUAGE", "english").strip().lower()
+MASTHEAD_SEARCH_LANGUAGE = env.str("MASTHEAD_SEARCH_LANGUAGE", "english").lower()
 # Relevance is computed over at most this many of the newest matches (see discovery/search).
-MASTHEAD_SEARCH_RANK_WINDOW = max(100, _env_int("MASTHEAD_SEARCH_RANK_WINDOW", 2000))
+MASTHEAD_SEARCH_RANK_WINDOW = env.int("MASTHEAD_SEARCH_RANK_WINDOW", 2000, minimum=100)
 MASTHEAD_SEARCH_PAGE_SIZE = 10
 MASTHEAD_API_PAGE_SIZE = 20
 MASTHEAD_API_MAX_PAGE_SIZE = 100
 
 # -- Related articles (masthead.related): "You may also like" and the "See also" line ---------
 # How many articles the block shows.
-MASTHEAD_RELATED_COUNT = max(1, int(os.environ.get("MASTHEAD_RELATED_COUNT", "6")))
+MASTHEAD_RELATED_COUNT = env.int("MASTHEAD_RELATED_COUNT", 6, minimum=1, maximum=50)
 # The See also line goes after this top-level paragraph (0 turns it off site-wide) ...
-MASTHEAD_RELATED_SEE_ALSO_AFTER = int(os.environ.get("MASTHEAD_RELATED_SEE_ALSO_AFTER", "2"))
+MASTHEAD_RELATED_SEE_ALSO_AFTER = env.int("MASTHEAD_RELATED_SEE_ALSO_AFTER", 2, minimum=0)
 # ... of bodies with at least this many top-level paragraphs (shorter ones get none).
-MASTHEAD_RELATED_SEE_ALSO_MIN_PARAGRAPHS = int(
-    os.environ.get("MASTHEAD_RELATED_SEE_ALSO_MIN_PARAGRAPHS", "4"))
+MASTHEAD_RELATED_SEE_ALSO_MIN_PARAGRAPHS = env.int(
+    "MASTHEAD_RELATED_SEE_ALSO_MIN_PARAGRAPHS", 4, minimum=0)
 # Archives up to this size refit the index on a save when they have doubled since the last fit;
 # larger ones are built with `masthead rebuild_related`.
-MASTHEAD_RELATED_AUTO_BUILD_MAX = int(os.environ.get("MASTHEAD_RELATED_AUTO_BUILD_MAX", "5000"))
+MASTHEAD_RELATED_AUTO_BUILD_MAX = env.int("MASTHEAD_RELATED_AUTO_BUILD_MAX", 5000, minimum=0)
 # "auto" uses the sentence-embedding plug-in when it is installed (pip install masthead[semantic]);
 # "off" keeps to the text method.
-MASTHEAD_RELATED_SEMANTIC = os.environ.get("MASTHEAD_RELATED_SEMANTIC", "auto").strip().lower()
+MASTHEAD_RELATED_SEMANTIC = env.str("MASTHEAD_RELATED_SEMANTIC", "auto", choices=["auto", "off"])
 
 # -- Comments and the spam defence (masthead.comments, masthead.antispam) -------------------
 # Discussion settings (thread depth, closing, block lists, retention, trial mode) live in the
 # database and are edited in the admin; these are the deployment-level knobs.
 # The local filter normally decides in about a millisecond; slower than this, the comment is held.
-MASTHEAD_SPAM_BUDGET_MS = max(10, _env_int("MASTHEAD_SPAM_BUDGET_MS", 250))
+MASTHEAD_SPAM_BUDGET_MS = env.int("MASTHEAD_SPAM_BUDGET_MS", 250, minimum=10)
 # Another starter model file instead of the one shipped in the package (see docs/antispam.md).
-MASTHEAD_SPAM_STARTER_MODEL = os.environ.get("MASTHEAD_SPAM_STARTER_MODEL", "")
+MASTHEAD_SPAM_STARTER_MODEL = env.str("MASTHEAD_SPAM_STARTER_MODEL")
 # Optional Akismet signal: set a key to send each new comment to Akismet as one more opinion.
-MASTHEAD_AKISMET_KEY = os.environ.get("MASTHEAD_AKISMET_KEY", "")
-MASTHEAD_AKISMET_URL = os.environ.get("MASTHEAD_AKISMET_URL", BASE_URL)
-MASTHEAD_AKISMET_TIMEOUT = float(os.environ.get("MASTHEAD_AKISMET_TIMEOUT", "2"))
+MASTHEAD_AKISMET_KEY = env.str("MASTHEAD_AKISMET_KEY")
+MASTHEAD_AKISMET_URL = env.url("MASTHEAD_AKISMET_URL", BASE_URL)
+MASTHEAD_AKISMET_TIMEOUT = env.float("MASTHEAD_AKISMET_TIMEOUT", 2.0, minimum=0.1, maximum=60)
 
 # -- Security: error pages, proxies, headers, login throttling (harden) ----------------------
 # One block for everything that hardens the site for the open internet (README "Security").
 # A refused CSRF token gets the site's own 403 page, which never reads the request body.
 CSRF_FAILURE_VIEW = "masthead.site.errors.csrf_failure"
+
+# Last: every variable has been read, so a MASTHEAD_* name left over is a typo.
+env.reject_unknown()

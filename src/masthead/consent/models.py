@@ -1,7 +1,6 @@
 """Consent: the site's settings for it, the cookie categories, the third-party snippets it gates,
 the log of readers' choices, and the audit trail of privacy requests."""
 
-import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,13 +25,6 @@ DEFAULT_NOTICE_TEXT = (
 class Mode(models.TextChoices):
     OPT_IN = "opt_in", "Opt-in: only necessary cookies until the reader accepts (the EU rule)"
     NOTICE_ONLY = "notice_only", "Notice only: everything runs unless the reader opts out"
-
-
-def _env_int(name: str, default: int) -> int:
-    try:
-        return max(0, int(os.environ.get(name, default)))
-    except ValueError:
-        return default
 
 
 class ConsentSettings(models.Model):

@@ -3,6 +3,7 @@ hand and exits). Start as many as you like, on this machine or others sharing th
 database; `masthead serve` and `masthead demo` start one themselves."""
 
 import logging
+import os
 import sys
 from argparse import ArgumentTypeError
 
@@ -50,3 +51,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"ran {ran} job(s)")
             return
         JobWorker(queue_names=queues, interval=interval).serve_forever()
+        # Stopped, its job handed back and its heartbeat removed: leave without the interpreter's
+        # teardown of every loaded module, which takes seconds on a busy machine.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
