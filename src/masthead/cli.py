@@ -246,7 +246,9 @@ def cmd_django(word: str, argv: list[str], data_dir: Path) -> int:
         if cmd_options.get("traceback"):
             raise
         print(f"{prog}: {exc}", file=sys.stderr)
-        return exc.returncode
+        # A CommandError is the user's to fix (bad input, a missing file): exit 2, as for a bad
+        # argument, unless the command chose its own status.
+        return 2 if exc.returncode == 1 else exc.returncode
     finally:
         from django.db import connections
 

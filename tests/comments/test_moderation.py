@@ -11,6 +11,7 @@ from django.utils import timezone
 from masthead.antispam import store
 from masthead.antispam.models import SpamModelVersion
 from masthead.comments.models import ArticleDiscussion, Comment
+from masthead.jobs.worker import run_ready_jobs
 
 pytestmark = pytest.mark.postgres  # also run on PostgreSQL (scripts/test does)
 
@@ -213,6 +214,8 @@ def test_held_comment_emails_moderators_and_authors(post, discussion, article, s
     with django_capture_on_commit_callbacks(execute=True):
         post()
     assert Comment.objects.get().status == "pending"
+    assert mail.outbox == []  # not in the reader's request: a background job sends it
+    assert run_ready_jobs() == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert set(message.to) == {"desk@example.org", "author@example.org"}
@@ -222,7 +225,26 @@ def test_held_comment_emails_moderators_and_authors(post, discussion, article, s
 def test_approved_comment_sends_no_email(post, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         post()
+    run_ready_jobs()
     assert mail.outbox == []
+
+
+def test_a_mail_server_that_is_down_is_tried_again(post, discussion, settings,
+                                                   django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    discussion.moderation_keys = "ferry"
+    discussion.moderator_emails = "desk@example.org"
+    discussion.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post()
+    assert response.status_code < 500  # the reader never sees the mail server's trouble
+    run_ready_jobs()
+    job = DBTaskResult.objects.get()
+    assert job.status == "READY" and job.traceback.startswith("Attempt 1 of 5 failed")
+    assert "ConnectionRefusedError" in job.traceback
 
 
 @pytest.mark.parametrize("setting, value, expected, signal", [

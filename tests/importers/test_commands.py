@@ -54,16 +54,11 @@ def test_bad_files_are_refused_with_a_reason(tmp_path, content, message):
     assert not Article.objects.exists()
 
 
-def test_the_masthead_command_takes_hyphenated_words(monkeypatch, tmp_path):
-    import django.core.management
-
+def test_the_masthead_command_takes_hyphenated_words(tmp_path, capsys):
     from masthead import cli
 
-    seen = []
-    monkeypatch.setattr(django.core.management, "execute_from_command_line", seen.append)
-    monkeypatch.setenv("MASTHEAD_DATA_DIR", str(tmp_path))
-    assert cli.main(["--data-dir", str(tmp_path), "import-wxr", "x.xml", "--dry-run"]) == 0
-    assert seen == [["masthead", "import_wxr", "x.xml", "--dry-run"]]
+    assert cli.main(["--data-dir", str(tmp_path), "import-wxr", "--help"]) == 0
+    assert "usage: masthead import-wxr" in capsys.readouterr().out
 
 
 def test_a_malformed_file_is_one_line_and_a_failing_exit(tmp_path):

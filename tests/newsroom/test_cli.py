@@ -263,3 +263,33 @@ def test_access_log_on_the_terminal_when_asked(tmp_path):
         out, err = _ctrl_c(proc)
     assert "GET /?shown-here" in out + err
     assert not (tmp_path / "site" / "logs" / "access.log").exists()
+
+
+def test_the_quick_start_is_what_the_readme_says():
+    """README's two Quick start commands: a virtual environment, the demo, and ./scripts/test,
+    which is also what CI (.ci/run) runs."""
+    import shlex
+    from pathlib import Path
+
+    from masthead.cli import _take_data_dir, build_parser
+
+    repo = Path(__file__).resolve().parents[2]
+    readme = (repo / "README.md").read_text()
+    block = readme.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    first, second = block.strip().splitlines()
+    assert [step.strip() for step in first.split("&&")] == [
+        "python3 -m venv .venv", ".venv/bin/pip install .",
+        ".venv/bin/masthead demo --data-dir ./masthead-data --port 8000"]
+    # The demo command's arguments are ones the command accepts.
+    data_dir, argv = _take_data_dir(shlex.split(first.split("&&")[-1])[1:])
+    assert data_dir == "./masthead-data"
+    args = build_parser().parse_args(argv)
+    assert (args.command, args.port) == ("demo", 8000)
+    assert second == "./scripts/test"
+    assert os.access(repo / "scripts" / "test", os.X_OK)
+    ci = [line for line in (repo / ".ci" / "run").read_text().splitlines()
+          if line.strip() and not line.startswith("#")]
+    assert ci[-1] == "./scripts/test"
+    # scripts/test installs into a virtual environment and runs both halves of the suite.
+    script = (repo / "scripts" / "test").read_text()
+    assert "-m venv" in script and "-m pytest -n 2" in script and "-m pytest -m postgres" in script

@@ -8,6 +8,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from masthead.jobs import job
+
 from .models import Comment, DiscussionSettings, comment_admin_url
 
 log = logging.getLogger(__name__)
@@ -38,8 +40,19 @@ def recipients(comment: Comment, discussion: DiscussionSettings) -> list[str]:
 
 
 def notify_held(comment: Comment, discussion: DiscussionSettings) -> None:
-    """Send after the transaction commits, and never let a mail error reach the reader."""
-    to = recipients(comment, discussion)
+    """Queue the moderation e-mail once the comment is committed: the reader never waits for
+    the mail server, and a mail server that is down is tried again later (masthead.jobs)."""
+    if recipients(comment, discussion):
+        transaction.on_commit(lambda: send_held_notification.enqueue(comment.pk))
+
+
+@job(max_attempts=5, retry_delay=60)
+def send_held_notification(comment_id: int) -> None:
+    """Send the e-mail for a comment still waiting for a moderator (a job; raises to retry)."""
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is None or comment.status != Comment.Status.PENDING:
+        return  # deleted or moderated meanwhile: nobody needs asking any more
+    to = recipients(comment, DiscussionSettings.current())
     if not to:
         return
     context = {
@@ -49,11 +62,5 @@ def notify_held(comment: Comment, discussion: DiscussionSettings) -> None:
     }
     subject = f"Please moderate: “{comment.article.title}”"[:200]
     body = render_to_string("comments/email/held.txt", context)
-
-    def send():
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-        except Exception:
-            log.exception("could not send the moderation e-mail for comment %s", comment.pk)
-
-    transaction.on_commit(send)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    log.info("sent the moderation e-mail for comment %s to %d address(es)", comment_id, len(to))
