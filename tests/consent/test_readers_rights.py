@@ -11,6 +11,7 @@ from django.utils import timezone
 from masthead.comments.models import Comment
 from masthead.consent import personal_data
 from masthead.consent.models import ConsentRecord, PrivacyRequest
+from masthead.jobs.worker import run_ready_jobs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 CONSENT_ID = "Abcdefghijklmnopqrstuv"
@@ -138,17 +139,45 @@ def test_the_masthead_command_exits_non_zero_with_one_line(tmp_path, monkeypatch
 TOOLS = "/admin/consent/privacyrequest/tools/"
 
 
-def test_admin_export_downloads_json(client, role_users, reader_data):
+def test_admin_export_is_prepared_by_a_job_then_downloads_json(
+        client, role_users, reader_data, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.DATA_DIR = tmp_path
     client.force_login(role_users["Administrator"])
-    response = client.post(TOOLS, {"email": "rosa@example.org", "consent_ids": CONSENT_ID,
-                                   "action": "export"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(TOOLS, {"email": "rosa@example.org", "consent_ids": CONSENT_ID,
+                                       "action": "export"})
+    # The request only queues the work.
+    assert response.status_code == 302
+    privacy_request = PrivacyRequest.objects.get()
+    assert privacy_request.requested_by == "administrator"
+    assert privacy_request.state == "preparing"
+    listing = client.get("/admin/consent/privacyrequest/").content.decode()
+    assert "being prepared" in listing and "/download/" not in listing
+    download = f"/admin/consent/privacyrequest/{privacy_request.pk}/download/"
+    assert client.get(download).status_code == 404
+
+    assert run_ready_jobs() == 1
+    privacy_request.refresh_from_db()
+    assert privacy_request.state == "ready"
+    assert privacy_request.summary["comments"] == 2
+    assert download in client.get("/admin/consent/privacyrequest/").content.decode()
+    response = client.get(download)
     assert response.status_code == 200
     assert response["Content-Disposition"] == \
         'attachment; filename="personal-data-rosa@example.org.json"'
-    data = json.loads(response.content)
+    data = json.loads(b"".join(response.streaming_content))
     assert len(data["data"]["comments"]["items"]) == 2
     assert len(data["data"]["consent_log"]["items"]) == 1
-    assert PrivacyRequest.objects.get().requested_by == "administrator"
+    # Nowhere public: the file lives in the data dir's private folder, not under media.
+    assert (tmp_path / "private" / "privacy-exports" / f"{privacy_request.pk}.json").exists()
+
+
+def test_only_administrators_download_exports(client, role_users, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    privacy_request = PrivacyRequest.objects.create(kind="export", email="rosa@example.org")
+    client.force_login(role_users["Editor"])
+    response = client.get(f"/admin/consent/privacyrequest/{privacy_request.pk}/download/")
+    assert response.status_code == 302
 
 
 def test_admin_erase_asks_for_confirmation_first(client, role_users, reader_data):

@@ -2,12 +2,17 @@
 snippets; the consent log with its CSV export; and the readers' data tools (export, erase)."""
 
 import csv
-import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.db import transaction
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,6 +21,7 @@ from django.utils.html import format_html
 from masthead.newsroom import roles
 
 from . import personal_data
+from .exports import build_privacy_export, download_name, export_file
 from .models import Category, ConsentRecord, ConsentSettings, PrivacyRequest, Snippet
 
 
@@ -182,10 +188,11 @@ class PrivacyToolForm(forms.Form):
 
 @admin.register(PrivacyRequest)
 class PrivacyRequestAdmin(AdministratorsOnly, admin.ModelAdmin):
-    list_display = ["created_at", "kind", "email", "requested_by"]
+    list_display = ["created_at", "kind", "email", "requested_by", "download"]
     list_filter = ["kind"]
     search_fields = ["email"]
-    readonly_fields = ["kind", "email", "consent_ids", "created_at", "requested_by", "summary"]
+    readonly_fields = ["kind", "state", "email", "consent_ids", "created_at", "requested_by",
+                       "summary", "download"]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -200,6 +207,8 @@ class PrivacyRequestAdmin(AdministratorsOnly, admin.ModelAdmin):
         return [
             path("tools/", self.admin_site.admin_view(self.tools_view),
                  name="consent_privacyrequest_tools"),
+            path("<int:pk>/download/", self.admin_site.admin_view(self.download_view),
+                 name="consent_privacyrequest_download"),
         ] + super().get_urls()
 
     def tools_view(self, request):
@@ -223,17 +232,37 @@ class PrivacyRequestAdmin(AdministratorsOnly, admin.ModelAdmin):
         return TemplateResponse(request, "admin/consent/privacy_tools.html", context)
 
     def _export(self, request, email, ids):
-        data = personal_data.export_personal_data(email, ids)
-        PrivacyRequest.objects.create(
-            kind=PrivacyRequest.Kind.EXPORT, email=email, consent_ids=ids,
-            requested_by=request.user.get_username(),
-            summary={k: len(v["items"]) for k, v in data["data"].items()},
+        """Queue the export (a background job) and come back to the list, where it waits."""
+        privacy_request = PrivacyRequest.objects.create(
+            kind=PrivacyRequest.Kind.EXPORT, state=PrivacyRequest.State.PREPARING, email=email,
+            consent_ids=ids, requested_by=request.user.get_username(),
         )
-        response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False),
-                                content_type="application/json; charset=utf-8")
-        safe = "".join(ch if ch.isalnum() or ch in "@.-_" else "_" for ch in email)
-        response["Content-Disposition"] = f'attachment; filename="personal-data-{safe}.json"'
-        return response
+        transaction.on_commit(lambda: build_privacy_export.enqueue(privacy_request.pk))
+        self.message_user(request, f"Preparing the export of {email}: reload this list in a few "
+                                   "seconds for its Download link.", messages.SUCCESS)
+        return redirect("admin:consent_privacyrequest_changelist")
+
+    @admin.display(description="file")
+    def download(self, obj):
+        if obj.kind != PrivacyRequest.Kind.EXPORT:
+            return ""
+        if obj.state == PrivacyRequest.State.PREPARING:
+            return "being prepared…"
+        if not export_file(obj).exists():
+            return ""  # an export from the command line, or one already deleted
+        return format_html('<a href="{}">Download</a>',
+                           reverse("admin:consent_privacyrequest_download", args=[obj.pk]))
+
+    def download_view(self, request, pk):
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        privacy_request = get_object_or_404(PrivacyRequest, pk=pk, kind=PrivacyRequest.Kind.EXPORT)
+        path = export_file(privacy_request)
+        if privacy_request.state != PrivacyRequest.State.READY or not path.exists():
+            raise Http404("This export is not ready, or its file was deleted.")
+        return FileResponse(path.open("rb"), as_attachment=True,
+                            filename=download_name(privacy_request),
+                            content_type="application/json; charset=utf-8")
 
     def _erase(self, request, email, ids, delete_content):
         result = personal_data.erase_personal_data(email, ids, delete_content=delete_content)

@@ -248,7 +248,13 @@ class PrivacyRequest(models.Model):
         EXPORT = "export", "Export"
         ERASE = "erase", "Erasure"
 
+    class State(models.TextChoices):
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Done"
+
     kind = models.CharField(max_length=6, choices=Kind.choices)
+    # An export started from the admin is prepared by a background job (consent/exports.py).
+    state = models.CharField(max_length=9, choices=State.choices, default=State.READY)
     email = models.EmailField()
     consent_ids = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
