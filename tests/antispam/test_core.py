@@ -35,27 +35,28 @@ def test_char_ngrams_match_scikit_learns_char_wb():
 
 
 def test_unspaced_scripts_are_not_split_on_spaces():
-    tokens = words(normalise("東京は晴れです"))
+    tokens = words(normalise("東京は晴れです").text)
     assert "東京" in tokens and "晴" in tokens and "東京は晴れです" not in tokens
-    assert "привет" in words(normalise("Привет мир"))
+    assert "привет" in words(normalise("Привет мир").text)
 
 
 def test_links_become_a_marker_and_their_domain():
-    assert normalise("Visit WWW.Example.com/path?x=1 now").split() == \
+    assert normalise("Visit WWW.Example.com/path?x=1 now").text.split() == \
         ["visit", "httplink", "example.com", "now"]
-    assert "httplink" in normalise("kidsmediausa  . com")
-    assert "<b>" not in normalise("<b>bold</b> &amp; more")
+    assert "httplink" in normalise("kidsmediausa  . com").text
+    assert "<b>" not in normalise("<b>bold</b> &amp; more").text
 
 
 def test_model_learns_and_scores(small_filter):
     spam = small_filter.model.score("subscribe to my channel http://spam.example")
     ham = small_filter.model.score("the council meeting about the ferry was useful")
     assert spam.probability > 0.5 > ham.probability
-    assert spam.coverage > 0.8
+    assert small_filter.model.score(SPAM_TEXTS[0]).coverage == 1.0
+    assert small_filter.model.score("zorblax quintessential flumph").coverage == 0.0
 
 
 def test_online_learning_moves_the_score(small_filter):
-    model = TextSpamModel.from_bytes(small_filter.model.to_bytes())
+    model, _ = TextSpamModel.from_bytes(small_filter.model.to_bytes())
     text = "zorblax quantum vitamins shipped overnight"
     before = model.score(text).probability
     for _ in range(3):
@@ -136,7 +137,7 @@ def test_tuning_respects_the_ham_budgets():
     t = tune_thresholds(scores, labels, max_ham_to_spam=0.01, max_ham_flagged=0.1)
     ham = scores[labels == 0]
     assert (ham >= t.spam).mean() <= 0.01
-    assert (ham >= t.hold).mean() <= 0.1
+    assert ((ham >= t.hold) & (ham < t.spam)).mean() <= 0.1
     assert 0 < t.hold <= t.spam < 1
     with pytest.raises(ValueError):
         Thresholds(hold=0.9, spam=0.2)

@@ -92,3 +92,101 @@ def test_akismet_off_by_default_and_failures_stay_silent(quick_filter, settings,
     assert answer is None and "failed" in note
     verdict = service.assess(Submission("Nice article."))
     assert verdict.action == "approve"
+
+
+def _in_threads(count, work):
+    """Run `work` in `count` threads released together; return their results or exceptions."""
+    import threading
+
+    from django.db import connection
+
+    barrier, results = threading.Barrier(count), []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(work())
+        except Exception as exc:  # noqa: BLE001  (the test reports what went wrong)
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_starter_installs_once_under_concurrency():
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database locks whole tables across threads; "
+                    "test_the_starter_installs_once_on_sqlite covers SQLite")
+    store.forget_loaded()
+    results = _in_threads(6, lambda: store.current_filter()[0])
+    assert results == [1] * 6, results
+    assert list(SpamModelVersion.objects.values_list("version", "source")) == [(1, "starter")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_each_get_a_version(quick_filter):
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database locks whole tables across threads")
+    first = store.latest_version()
+    results = _in_threads(4, lambda: store.save_filter(quick_filter, "retrain").version)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(results) == [first + 1, first + 2, first + 3, first + 4]
+
+
+def test_an_unreadable_model_holds_and_warns_the_admin(quick_filter, admin_client):
+    import pickle
+
+    SpamModelVersion.objects.create(version=store.latest_version() + 1, source="retrain",
+                                    data=pickle.dumps({"format": 1}))  # as stored before
+    verdict = service.assess(Submission("A perfectly fine comment."))
+    assert verdict.action == "hold" and "cannot be read" in verdict.reasons[-1]["detail"]
+    for url in ["/admin/comments/comment/", "/admin/antispam/spammodelversion/"]:
+        page = admin_client.get(url).content.decode()
+        assert "The spam filter is not working" in page, url
+    store.forget_loaded()
+
+
+RACE = """
+import os, sys, time, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "masthead.settings"
+django.setup()
+from masthead.antispam import store
+start = float(sys.argv[1])
+while time.time() < start:  # every process asks at the same moment
+    time.sleep(0.001)
+print(store.current_filter()[0])
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_starter_installs_once_on_sqlite(tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "MASTHEAD_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "masthead.cli", "migrate"], env=env, check=True,
+                   capture_output=True, timeout=300)
+    start = str(time.time() + 8)
+    workers = [subprocess.Popen([sys.executable, "-c", RACE, start], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+               for _ in range(4)]
+    answers = [worker.communicate(timeout=300) for worker in workers]
+    assert [out.strip() for out, _ in answers] == ["1"] * 4, answers
+    with sqlite3.connect(tmp_path / "masthead.sqlite3") as db:
+        rows = db.execute("SELECT version, source FROM antispam_spammodelversion").fetchall()
+    assert rows == [(1, "starter")]

@@ -1,6 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from . import store
 from .models import SpamModelVersion
+
+
+def warn_if_model_unreadable(request) -> None:
+    """A warning on the moderators' pages while the stored spam model cannot be used: until it
+    is replaced, every new comment waits in Pending."""
+    problem = store.model_problem()
+    if problem:
+        messages.warning(request, f"The spam filter is not working: {problem}. Until then every "
+                                  "new comment waits in Pending.")
 
 
 @admin.register(SpamModelVersion)
@@ -16,3 +26,7 @@ class SpamModelVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        warn_if_model_unreadable(request)
+        return super().changelist_view(request, extra_context)

@@ -17,7 +17,8 @@ class SpamModelVersion(models.Model):
     version = models.PositiveIntegerField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     source = models.CharField(max_length=10, choices=Source.choices)
-    # The serialised masthead.antispam.engine.SpamModel (see its to_bytes/from_bytes).
+    # The filter as plain arrays in a numpy .npz file (decision.SpamFilter.to_bytes); never a
+    # pickle.
     data = models.BinaryField()
     trained_on = models.PositiveIntegerField(
         default=0, help_text="Labelled examples the model has learned from so far."

@@ -12,7 +12,7 @@ from django.conf import settings
 from . import akismet_signal
 from .decision import Verdict
 from .signals import HOLD, History, Rules, Submission
-from .store import current_filter
+from .store import FilterUnavailable, current_filter
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ def assess(submission: Submission, history: History | None = None, rules: Rules 
     try:
         _, spam_filter = current_filter()
         verdict = spam_filter.decide(submission, history, rules)
+    except FilterUnavailable as exc:
+        return fail_safe(f"{exc}; held for review", extra)
     except Exception as exc:
         log.exception("spam filter failed; holding the comment")
         return fail_safe(f"the spam filter failed ({type(exc).__name__}); held for review", extra)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .text_model import URL_RE, link_domain
+from .normalise import URL_RE, link_domain
 
 HOLD = "hold"
 SPAM = "spam"

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from masthead.antispam.admin import warn_if_model_unreadable
 from masthead.newsroom.roles import Role, role_of
 
 from .forms import NOT_TEXT_MESSAGE, NOT_TEXT_RE
@@ -127,6 +128,10 @@ class CommentAdmin(ModeratorsOnly, admin.ModelAdmin):
         _bulk(Action.TRASH, "moved to the Trash"), _bulk(Action.RESTORE, "restored"),
         "delete_selected",
     ]
+
+    def changelist_view(self, request, extra_context=None):
+        warn_if_model_unreadable(request)
+        return super().changelist_view(request, extra_context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
