@@ -190,3 +190,23 @@ def test_the_starter_installs_once_on_sqlite(tmp_path):
     with sqlite3.connect(tmp_path / "masthead.sqlite3") as db:
         rows = db.execute("SELECT version, source FROM antispam_spammodelversion").fetchall()
     assert rows == [(1, "starter")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_drops_pickled_models_and_keeps_new_ones(quick_filter):
+    import pickle
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("antispam", "0001_initial")])
+    old_apps = executor.loader.project_state([("antispam", "0001_initial")]).apps
+    OldVersion = old_apps.get_model("antispam", "SpamModelVersion")
+    OldVersion.objects.all().delete()
+    OldVersion.objects.create(version=1, source="starter", data=pickle.dumps({"format": 1}))
+    OldVersion.objects.create(version=2, source="retrain", data=quick_filter.to_bytes())
+    executor = MigrationExecutor(connection)
+    executor.migrate([("antispam", "0002_drop_pickled_models")])
+    assert list(SpamModelVersion.objects.values_list("version", flat=True)) == [2]
+    store.forget_loaded()
