@@ -25,6 +25,17 @@ MATRIX = {
     "review_queue": (Y, Y, N, N),
     "manage_sections": (Y, Y, N, N),
     "manage_site": (Y, N, N, N),
+    "moderate_comments": (Y, Y, N, N),
+    "discussion_settings": (Y, N, N, N),
+    "consent_settings": (Y, N, N, N),
+    "spam_models": (Y, N, N, N),
+}
+# Screens other apps add, by the admin URL that shows them.
+SCREENS = {
+    "moderate_comments": "admin:comments_comment_changelist",
+    "discussion_settings": "admin:comments_discussionsettings_changelist",
+    "consent_settings": "admin:consent_category_changelist",
+    "spam_models": "admin:antispam_spammodelversion_changelist",
 }
 CASES = [(action, role, allowed[i]) for action, allowed in MATRIX.items()
          for i, role in enumerate(ROLES)]
@@ -106,6 +117,11 @@ def _attempt(client, users, action, role):
         return Section.objects.filter(slug="new-desk").exists()
     if action == "manage_site":
         return client.get(reverse("admin:auth_user_changelist")).status_code == 200
+    if action in SCREENS:
+        response = client.get(reverse(SCREENS[action]))
+        assert response.status_code in (200, 302, 403), response.status_code
+        return response.status_code == 200 or (  # the settings lists redirect to their one row
+            response.status_code == 302 and "/change/" in response["Location"])
     raise AssertionError(action)
 
 
@@ -125,6 +141,45 @@ def test_rules_module_agrees_with_the_matrix(role_users, role):
     assert roles.can_publish_article(me, theirs) is MATRIX["publish_others"][i]
     assert roles.can_review(me) is MATRIX["review_queue"][i]
     assert roles.can_manage_site(me) is MATRIX["manage_site"][i]
+    assert roles.can_moderate(me) is MATRIX["moderate_comments"][i]
+    assert roles.can_view_article(me, own) is True
+    assert roles.can_view_article(me, theirs) is MATRIX["edit_others"][i]
+    for action in roles.ADMIN_ACTIONS:
+        assert roles.moderators_policy(me, action) is MATRIX["moderate_comments"][i]
+        assert roles.site_managers_policy(me, action) is MATRIX["manage_site"][i]
+        assert roles.desk_choices_policy(me, action) is (
+            True if action in ("module", "view") else MATRIX["review_queue"][i])
+
+
+def test_a_reader_account_has_no_role_and_no_screen(django_user_model):
+    reader = django_user_model.objects.create_user("reader", password="x")
+    assert roles.role_of(reader) is None
+    for policy in (roles.article_policy, roles.moderators_policy, roles.site_managers_policy,
+                   roles.desk_choices_policy):
+        assert not any(policy(reader, action) for action in roles.ADMIN_ACTIONS)
+
+
+def test_the_moderate_permission_alone_lets_a_user_moderate(django_user_model):
+    from django.contrib.auth.models import Permission
+
+    helper = django_user_model.objects.create_user("helper", password="x")
+    assert not roles.can_moderate(helper)
+    helper.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    helper = django_user_model.objects.get(pk=helper.pk)  # permissions are cached per object
+    assert roles.can_moderate(helper)
+
+
+def test_every_admin_screen_of_ours_asks_the_roles_module():
+    from django.contrib import admin
+
+    ours = {model._meta.label: model_admin for model, model_admin in admin.site._registry.items()
+            if type(model_admin).__module__.startswith("masthead.")}
+    assert {"newsroom.Article", "comments.Comment", "consent.Category",
+            "antispam.SpamModelVersion", "auth.User"} <= set(ours)
+    for label, model_admin in ours.items():
+        assert isinstance(model_admin, roles.RoleAdminMixin), label
+        for inline in model_admin.inlines:
+            assert issubclass(inline, roles.RoleAdminMixin), (label, inline)
 
 
 def test_contributor_submits_for_review_and_editor_sends_back_with_a_note(client, role_users):

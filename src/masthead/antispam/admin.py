@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from masthead.newsroom import roles
+
 from . import store
 from .models import SpamModelVersion
 
@@ -14,8 +16,10 @@ def warn_if_model_unreadable(request) -> None:
 
 
 @admin.register(SpamModelVersion)
-class SpamModelVersionAdmin(admin.ModelAdmin):
+class SpamModelVersionAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
     """What the spam filter has learned, version by version (read-only: it learns by itself)."""
+
+    role_policy = roles.site_managers_policy
 
     list_display = ["version", "source", "trained_on", "created_at", "note"]
     exclude = ["data"]

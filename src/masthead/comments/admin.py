@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from masthead.antispam.admin import warn_if_model_unreadable
-from masthead.newsroom.roles import Role, role_of
+from masthead.newsroom import roles
 
 from .forms import NOT_TEXT_MESSAGE, NOT_TEXT_RE
 from .models import (
@@ -23,26 +23,6 @@ from .models import (
     DiscussionSettings,
 )
 from .moderation import Action, moderate
-
-
-def can_moderate(user) -> bool:
-    """Editors and administrators moderate, as in WordPress; others need the explicit permission."""
-    return role_of(user) in {Role.ADMINISTRATOR, Role.EDITOR} or user.has_perm(
-        "comments.moderate_comment")
-
-
-class ModeratorsOnly:
-    def has_module_permission(self, request):
-        return can_moderate(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return can_moderate(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return can_moderate(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return can_moderate(request.user)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -103,7 +83,8 @@ ACTION_FOR_STATUS = {
 
 
 @admin.register(Comment)
-class CommentAdmin(ModeratorsOnly, admin.ModelAdmin):
+class CommentAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
+    role_policy = roles.moderators_policy
     form = CommentAdminForm
     list_display = ["author_column", "excerpt", "article_column", "status", "verdict_column",
                     "created_at"]
@@ -203,7 +184,7 @@ class CommentAdmin(ModeratorsOnly, admin.ModelAdmin):
         ]
 
     def reply_view(self, request, pk):
-        if not can_moderate(request.user):
+        if not roles.can_moderate(request.user):
             return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
         parent = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
         form = ReplyForm(request.POST or None)
@@ -229,7 +210,8 @@ class CommentAdmin(ModeratorsOnly, admin.ModelAdmin):
 
 
 @admin.register(ArticleComments)
-class ArticleCommentsAdmin(ModeratorsOnly, admin.ModelAdmin):
+class ArticleCommentsAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
+    role_policy = roles.moderators_policy
     """Comments per article: counts by status, open or closed, a link to each list."""
 
     list_display = ["title", "published_at", "pending", "approved", "spam", "open_column",
@@ -291,8 +273,10 @@ class ArticleCommentsAdmin(ModeratorsOnly, admin.ModelAdmin):
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
+class DiscussionSettingsAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
     """One row: the list goes straight to it."""
+
+    role_policy = roles.site_managers_policy
 
     fieldsets = [
         ("Comments", {"fields": ["comments_enabled", "close_after_days", "thread_depth",

@@ -25,23 +25,10 @@ from .exports import build_privacy_export, download_name, export_file
 from .models import Category, ConsentRecord, ConsentSettings, PrivacyRequest, Snippet
 
 
-class AdministratorsOnly:
+class AdministratorsOnly(roles.RoleAdminMixin):
     """Consent and readers' data are the administrators' business (as site settings are)."""
 
-    def has_module_permission(self, request):
-        return roles.can_manage_site(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return roles.can_manage_site(request.user)
-
-    def has_add_permission(self, request):
-        return roles.can_manage_site(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return roles.can_manage_site(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return roles.can_manage_site(request.user)
+    role_policy = roles.site_managers_policy
 
 
 @admin.register(ConsentSettings)

@@ -59,7 +59,8 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
+    role_policy = roles.article_policy
     form = ArticleForm
     list_display = ["title", "status_badge", "section", "byline", "published_at", "is_lead",
                     "importance"]
@@ -95,28 +96,6 @@ class ArticleAdmin(admin.ModelAdmin):
             # Authors and contributors work on their own pieces only.
             qs = qs.filter(Q(created_by=request.user) | Q(authors__user=request.user)).distinct()
         return qs
-
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return roles.can_write(request.user)
-        return roles.can_edit_article(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is None:
-            return roles.can_write(request.user)
-        return roles.can_delete_article(request.user, obj)
-
-    def has_add_permission(self, request):
-        return roles.can_write(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return roles.can_write(request.user) and (
-            obj is None or roles.can_edit_article(request.user, obj) or roles.can_review(
-                request.user)
-        )
-
-    def has_module_permission(self, request):
-        return roles.can_write(request.user)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -256,7 +235,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(roles.RoleAdminMixin, admin.ModelAdmin):  # the role groups' permissions
     list_display = ["name", "slug", "parent", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -269,44 +248,36 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(roles.RoleAdminMixin, admin.ModelAdmin):  # the role groups' permissions
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(roles.RoleAdminMixin, admin.ModelAdmin):  # the role groups' permissions
     list_display = ["display_name", "slug", "user"]
     search_fields = ["display_name", "user__username"]
     prepopulated_fields = {"slug": ["display_name"]}
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(roles.RoleAdminMixin, admin.ModelAdmin):  # the role groups' permissions
     list_display = ["title", "slug", "is_published", "show_in_footer", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title", "body"]
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
+    role_policy = roles.site_managers_policy
     list_display = ["name", "tagline", "language", "time_zone"]
 
     def has_add_permission(self, request):
-        return not SiteSettings.objects.exists() and roles.can_manage_site(request.user)
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_module_permission(self, request):
-        return roles.can_manage_site(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return roles.can_manage_site(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return roles.can_manage_site(request.user)
+        return False  # the site's one row of settings
 
 
 # Users and roles: only administrators (Django's defaults would let anyone with the permission in).
@@ -317,7 +288,8 @@ for model in (User, Group):
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(roles.RoleAdminMixin, UserAdmin):
+    role_policy = roles.site_managers_policy
     list_display = ["username", "email", "first_name", "last_name", "role", "is_active"]
 
     @admin.display(description="Role")
@@ -325,36 +297,10 @@ class StaffAdmin(UserAdmin):
         role = roles.role_of(obj)
         return role.value if role else "—"
 
-    def _allowed(self, request):
-        return roles.can_manage_site(request.user)
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request)
-
 
 @admin.register(Group)
-class RoleAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return roles.can_manage_site(request.user)
-
-    has_view_permission = has_change_permission = lambda self, request, obj=None: (
-        roles.can_manage_site(request.user)
-    )
-
-    def has_add_permission(self, request):
-        return roles.can_manage_site(request.user)
+class RoleAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
+    role_policy = roles.site_managers_policy
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # the four role groups are made by every migrate

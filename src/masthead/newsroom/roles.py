@@ -2,6 +2,9 @@
 
 Every rule lives here, as one small function per action, and the admin asks these functions
 rather than checking roles itself, so the server enforces the same matrix the tests check.
+Every app's ModelAdmin (and inline) mixes in `RoleAdminMixin` and names one policy of this
+module: a function `(user, action, obj)` over the admin's actions "module", "view", "add",
+"change" and "delete", so no app writes a role rule of its own.
 
 - Administrator: everything, including users and site settings.
 - Editor: all content (any article, sections, tags, authors, pages), the review queue.
@@ -118,9 +121,86 @@ def can_manage_site(user) -> bool:
     return role_of(user) is Role.ADMINISTRATOR
 
 
+def can_moderate(user) -> bool:
+    """Readers' comments: editors and administrators moderate, as in WordPress; anyone else needs
+    the explicit permission."""
+    return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR) or user.has_perm(
+        "comments.moderate_comment")
+
+
+def can_view_article(user, article) -> bool:
+    """Writers see their own pieces; the desk sees everything it reviews."""
+    return can_write(user) and (can_edit_article(user, article) or can_review(user))
+
+
 def allowed_statuses(user, article) -> list[str]:
     from .models import Article
 
     if can_publish_article(user, article):
         return [s.value for s in Article.Status]
     return [Article.Status.DRAFT.value, Article.Status.PENDING.value]
+
+
+# -- policies: which rule answers each admin action on a screen ---------------------------------
+ADMIN_ACTIONS = ("module", "view", "add", "change", "delete")
+
+
+def article_policy(user, action, article=None) -> bool:
+    """Articles: every writer has the screen; what they may do with one piece is its rule."""
+    if article is None or action in ("module", "add"):
+        return can_write(user)
+    rule = {"view": can_view_article, "change": can_edit_article, "delete": can_delete_article}
+    return rule[action](user, article)
+
+
+def site_managers_policy(user, action, obj=None) -> bool:
+    """Users, roles, site-wide settings, consent and the spam models: administrators only."""
+    return can_manage_site(user)
+
+
+def moderators_policy(user, action, obj=None) -> bool:
+    return can_moderate(user)
+
+
+def desk_choices_policy(user, action, obj=None) -> bool:
+    """Editorial choices attached to an article (related pins, See also): every writer sees
+    them, the desk decides them."""
+    return can_write(user) if action in ("module", "view") else can_review(user)
+
+
+class RoleAdminMixin:
+    """The one admin permission mixin: a ModelAdmin or inline names its `role_policy` (a policy
+    of this module) and every has_*_permission asks it. A screen may still refuse more (a log
+    nobody adds to) by overriding one method and calling super().
+
+    `role_policy = None` leaves the screen to the role groups' model permissions
+    (GROUP_PERMISSIONS above), which is what the desk's lists (sections, tags, authors, pages)
+    use: Django's permission check, with the permissions this module gives each role.
+    """
+
+    role_policy = None
+
+    def _role_permits(self, request, action, obj, fallback, *args) -> bool:
+        policy = type(self).role_policy  # read through the class: a plain function, not bound
+        if policy is None:
+            return fallback(*args)
+        return bool(policy(request.user, action, obj))
+
+    def has_module_permission(self, request):
+        return self._role_permits(request, "module", None, super().has_module_permission, request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._role_permits(request, "view", obj, super().has_view_permission, request, obj)
+
+    def has_add_permission(self, request, *parent):
+        # A ModelAdmin passes the request only; an inline passes the parent object too.
+        return self._role_permits(request, "add", None, super().has_add_permission, request,
+                                  *parent)
+
+    def has_change_permission(self, request, obj=None):
+        return self._role_permits(request, "change", obj, super().has_change_permission, request,
+                                  obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._role_permits(request, "delete", obj, super().has_delete_permission, request,
+                                  obj)

@@ -51,23 +51,8 @@ class RelatedPinForm(forms.ModelForm):
         return pinned
 
 
-class _EditorsOnly:
-    """Editors decide what a story recommends; writers see their choices."""
-
-    def has_view_permission(self, request, obj=None):
-        return roles.can_write(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return roles.can_review(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return roles.can_review(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return roles.can_review(request.user)
-
-
-class RelatedChoiceInline(_EditorsOnly, admin.StackedInline):
+class RelatedChoiceInline(roles.RoleAdminMixin, admin.StackedInline):
+    role_policy = roles.desk_choices_policy  # editors decide what a story recommends
     model = RelatedChoice
     form = RelatedChoiceForm
     fk_name = "article"
@@ -77,7 +62,8 @@ class RelatedChoiceInline(_EditorsOnly, admin.StackedInline):
     verbose_name = verbose_name_plural = "Related articles: See also line and exclusions"
 
 
-class RelatedPinInline(_EditorsOnly, admin.TabularInline):
+class RelatedPinInline(roles.RoleAdminMixin, admin.TabularInline):
+    role_policy = roles.desk_choices_policy
     model = RelatedPin
     form = RelatedPinForm
     fk_name = "article"
