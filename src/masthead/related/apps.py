@@ -7,4 +7,9 @@ class RelatedConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from masthead.site import slots
+
         from . import signals  # noqa: F401  (connects the receivers)
+
+        slots.register("article-body", "related/article_body.html")  # the See also line
+        slots.register("below-article", "related/you_may_also_like.html", order=10)
