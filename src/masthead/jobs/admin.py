@@ -7,6 +7,8 @@ from django.utils import timezone
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from masthead.newsroom import roles
+
 from .models import WorkerHeartbeat
 
 # django-tasks-db registers its own admin on import; ours replaces it on the project's site.
@@ -15,7 +17,8 @@ if admin.site.is_registered(DBTaskResult):
 
 
 @admin.register(DBTaskResult)
-class JobAdmin(DBTaskResultAdmin):
+class JobAdmin(roles.RoleAdminMixin, DBTaskResultAdmin):
+    role_policy = roles.site_records_policy
     list_display = ("task_name", "status", "attempts", "error", "enqueued_at", "started_at",
                     "finished_at", "display_run_after", "queue_name")
     list_display_links = ("task_name",)
@@ -37,19 +40,11 @@ class JobAdmin(DBTaskResultAdmin):
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerAdmin(admin.ModelAdmin):
+class WorkerAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
+    role_policy = roles.site_records_policy
     list_display = ("worker_id", "host", "pid", "started_at", "seen_at", "seconds_since_seen")
     readonly_fields = ("worker_id", "host", "pid", "started_at", "seen_at")
 
     @admin.display(description="last seen (s ago)")
     def seconds_since_seen(self, obj: WorkerHeartbeat) -> int:
         return int((timezone.now() - obj.seen_at).total_seconds())
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -158,6 +158,12 @@ def site_managers_policy(user, action, obj=None) -> bool:
     return can_manage_site(user)
 
 
+def site_records_policy(user, action, obj=None) -> bool:
+    """Records the software keeps for itself (background jobs, workers): administrators look,
+    nobody edits."""
+    return action in ("module", "view") and can_manage_site(user)
+
+
 def moderators_policy(user, action, obj=None) -> bool:
     return can_moderate(user)
 
