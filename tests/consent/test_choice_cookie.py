@@ -48,8 +48,19 @@ def test_covers_needs_the_same_version_and_every_category_asked():
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
-def test_any_text_decodes_to_none_or_a_choice_and_never_raises(raw):
-    assert decode(raw) is None or isinstance(decode(raw), Choice)
+def test_any_unsigned_text_is_no_choice_and_never_raises(raw):
+    assert decode(raw) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_any_one_character_changed_in_a_real_cookie_is_no_choice(data):
+    raw = a_choice().encode()
+    assert decode(raw) is not None
+    at = data.draw(st.integers(0, len(raw) - 1))
+    other = data.draw(st.characters(min_codepoint=32, max_codepoint=126).filter(
+        lambda c: c != raw[at]))
+    assert decode(raw[:at] + other + raw[at + 1:]) is None
 
 
 def test_consent_ids_are_random_and_url_safe():

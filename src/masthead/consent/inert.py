@@ -83,6 +83,7 @@ class _Rewriter(HTMLParser):
         self.category_key = category_key
         self.out: list[str] = []
         self.analysis = Analysis()
+        self.elements = 0  # start tags seen, whatever became of them
         self.open_tags: list[str] = []  # elements open below the snippet's top level
         self.skipping = 0  # inside <noscript>
         self.in_template = False
@@ -184,9 +185,11 @@ class _Rewriter(HTMLParser):
 
     # -- HTMLParser callbacks -----------------------------------------------------------------
     def handle_starttag(self, tag, attrs):
+        self.elements += 1
         self._element(tag, attrs, closes_itself=False)
 
     def handle_startendtag(self, tag, attrs):
+        self.elements += 1
         self._element(tag, attrs, closes_itself=True)
 
     def handle_endtag(self, tag):
@@ -269,7 +272,9 @@ def _rewrite(code: str, category_key: str) -> tuple[str, Analysis]:
     rewriter = _Rewriter(category_key)
     rewriter.feed(code)
     body = rewriter.finish()
-    if not rewriter.analysis.scripts and not rewriter.analysis.visible_tags and "<" not in body:
+    # Words alone count as visible content, but code without one element is a paste gone wrong
+    # (a tracking ID, a sentence of the provider's instructions), not a snippet.
+    if not rewriter.elements:
         raise SnippetError("The code holds no HTML element: paste the provider's <script> or "
                            "<iframe> code.")
     return body, rewriter.analysis
