@@ -13,10 +13,11 @@ turns its flags into variables before Django starts. README.md › Configuration
   ...
 """
 
+import ipaddress
 import secrets
 from pathlib import Path
 
-from masthead.environment import Environment
+from masthead.environment import ConfigurationError, Environment
 
 env = Environment()
 
@@ -81,6 +82,8 @@ TASKS = {
 MASTHEAD_JOBS_STALE_SECONDS = env.int("MASTHEAD_JOBS_STALE_SECONDS", 60, minimum=5)
 
 MIDDLEWARE = [
+    # First: only a trusted proxy may say the request came over HTTPS (site/proxies.py).
+    "masthead.site.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "masthead.site.page_cache.AnonymousPageCacheMiddleware",
@@ -254,6 +257,20 @@ MASTHEAD_AKISMET_TIMEOUT = env.float("MASTHEAD_AKISMET_TIMEOUT", 2.0, minimum=0.
 # One block for everything that hardens the site for the open internet (README "Security").
 # A refused CSRF token gets the site's own 403 page, which never reads the request body.
 CSRF_FAILURE_VIEW = "masthead.site.errors.csrf_failure"
+
+# Trusted proxies (masthead/site/proxies.py): the addresses or CIDR ranges of the proxies in front
+# (nginx, a load balancer, a CDN's ranges), comma-separated, or how many proxies stand in front.
+# Only through them are X-Forwarded-For / Forwarded and X-Forwarded-Proto believed.
+MASTHEAD_TRUSTED_PROXIES = env.list("MASTHEAD_TRUSTED_PROXIES", [])
+for _proxy in MASTHEAD_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ConfigurationError(f"MASTHEAD_TRUSTED_PROXIES={_proxy!r} is not valid: expected "
+                                 "IP addresses or CIDR ranges, comma-separated")
+MASTHEAD_TRUSTED_PROXY_HOPS = env.int("MASTHEAD_TRUSTED_PROXY_HOPS", 0, minimum=0)
+# Honoured only when a trusted proxy sent it: TrustedProxyMiddleware drops it otherwise.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Last: every variable has been read, so a MASTHEAD_* name left over is a typo.
 env.reject_unknown()

@@ -66,7 +66,7 @@ def test_404_and_posts_are_not_cached(client):
     assert "X-Masthead-Cache" not in client.get("/no-such-page/")
     posted = client.post("/", {})
     assert "X-Masthead-Cache" not in posted  # neither served from the cache nor stored in it
-    assert not cache.get("masthead:page:testserver:/")
+    assert not cache.get("masthead:page:http://testserver/")
 
 
 def test_cache_off_when_seconds_is_zero(client, settings, make_article):

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 
 from masthead.antispam.admin import warn_if_model_unreadable
 from masthead.newsroom import roles
+from masthead.site.proxies import client_ip
 
 from .forms import NOT_TEXT_MESSAGE, NOT_TEXT_RE
 from .models import (
@@ -196,7 +197,7 @@ class CommentAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
             Comment.objects.create(
                 article=parent.article, parent=parent, user=user, text=form.cleaned_data["text"],
                 author=(byline.display_name if byline else user.get_full_name()) or user.username,
-                author_email=user.email, author_ip=request.META.get("REMOTE_ADDR", "")[:45],
+                author_email=user.email, author_ip=client_ip(request),
                 agent=request.META.get("HTTP_USER_AGENT", ""), status=Comment.Status.APPROVED,
                 spam_reasons=[{"signal": "moderator", "detail": "written in the admin",
                                "weight": 0.0}],

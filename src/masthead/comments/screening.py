@@ -34,11 +34,6 @@ def seconds_since_form_opened(value: str) -> float | None:
     return max(0.0, timezone.now().timestamp() - opened)
 
 
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a known proxy sets it.
-    return request.META.get("REMOTE_ADDR", "")[:45]
-
-
 # One hand-written query for everything the signals need: the ORM's query building costs more
 # than the query itself, and this runs for every comment.
 HISTORY_SQL = """

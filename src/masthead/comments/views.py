@@ -2,7 +2,6 @@
 reply page. The article page never changes per reader; everything per-reader happens here."""
 
 import json
-from datetime import timedelta
 from urllib.parse import quote
 
 from django.core.cache import cache
@@ -12,19 +11,20 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from masthead.newsroom.models import Article
+from masthead.site.proxies import client_ip
+from masthead.site.rate_limit import take_slot
 
 from . import counts, csrf
 from .forms import HONEYPOT_FIELD, NOT_TEXT_RE, SAVE_DETAILS_FIELD, CommentForm
 from .models import ArticleDiscussion, Comment, DiscussionSettings
 from .moderation import purge_expired
 from .notifications import notify_held
-from .screening import client_ip, screen, seconds_since_form_opened, sign_form_opened
+from .screening import screen, seconds_since_form_opened, sign_form_opened
 from .templatetags.comments_tags import SPAM_DEFENCE_NAME
 from .thread import Node
 
@@ -65,8 +65,8 @@ def _article_for(request) -> Article:
 def _check_flood(request, discussion: DiscussionSettings, ip: str) -> None:
     if not discussion.flood_seconds or not ip or request.user.is_staff:
         return
-    since = timezone.now() - timedelta(seconds=discussion.flood_seconds)
-    if Comment.objects.filter(author_ip=ip, created_at__gte=since).exists():
+    # Taking the slot is one atomic statement: two posts sent together cannot both get through.
+    if not take_slot(f"comment:{ip}", discussion.flood_seconds):
         raise Refusal(429, "You are posting comments too quickly. Please wait a moment and try "
                            "again.", show_form=True)
 

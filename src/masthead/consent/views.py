@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from masthead.site.proxies import client_ip
 from masthead.site.same_origin import cross_site_reason
 
 from . import housekeeping, page_context
@@ -97,7 +98,7 @@ def choose(request):
     if action not in ConsentRecord.Action.values:
         return _error(request, 400, "That choice was not understood: use the buttons of the "
                                     "cookie banner or the cookie settings page.")
-    ip_network = truncate_ip(request.META.get("REMOTE_ADDR", ""))
+    ip_network = truncate_ip(client_ip(request))
     if _too_many_choices(ip_network):
         return _error(request, 429, "Too many cookie choices from your network in the last "
                                     "minute: please try again in a minute.")

@@ -118,7 +118,9 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        key = f"masthead:page:{request.get_host()}:{request.get_full_path()}"
+        # The scheme is part of the page (canonical links, secure cookies): never serve a page
+        # rendered for https:// to http:// or back.
+        key = f"masthead:page:{request.scheme}://{request.get_host()}{request.get_full_path()}"
         generation = current_generation()
         entry = cache.get(key)
         if entry and entry["generation"] == generation and time.time() < entry["valid_until"]:
