@@ -15,6 +15,7 @@ turns its flags into variables before Django starts. README.md › Configuration
 
 import ipaddress
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from masthead.environment import ConfigurationError, Environment
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "masthead.jobs",
     "django_tasks",
     "django_tasks_db",
+    "axes",  # login throttling (settings in the security block at the end)
 ]
 
 # Background jobs (masthead.jobs): a database-backed queue, so the embedded default needs no
@@ -86,7 +88,11 @@ MIDDLEWARE = [
     "masthead.site.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "masthead.site.cookies.SecureCookiesMiddleware",
     "masthead.site.page_cache.AnonymousPageCacheMiddleware",
+    # Inside the page cache, so a cached page keeps the policy it was rendered with.
+    "masthead.site.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "masthead.site.middleware.SiteTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a locked-out sign-in with the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees 404s first: old addresses answer 301 (see site/legacy_redirects.py).
     "masthead.site.legacy_redirects.LegacyRedirectMiddleware",
 ]
@@ -271,6 +279,63 @@ for _proxy in MASTHEAD_TRUSTED_PROXIES:
 MASTHEAD_TRUSTED_PROXY_HOPS = env.int("MASTHEAD_TRUSTED_PROXY_HOPS", 0, minimum=0)
 # Honoured only when a trusted proxy sent it: TrustedProxyMiddleware drops it otherwise.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Security headers. HSTS and Secure cookies apply only to requests that arrived over HTTPS
+# (directly, or through a trusted proxy); a bare `masthead serve` over HTTP is unaffected.
+SECURE_HSTS_SECONDS = env.int("MASTHEAD_HSTS_SECONDS", 63072000, minimum=0)  # two years
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("MASTHEAD_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.bool("MASTHEAD_HSTS_PRELOAD", False)
+# Redirect plain HTTP to HTTPS (set it when the site is reached over HTTPS, unless the proxy in
+# front already redirects).
+SECURE_SSL_REDIRECT = env.bool("MASTHEAD_HTTPS_REDIRECT", False)
+CSRF_COOKIE_HTTPONLY = True  # scripts never read it: comments.js fetches a token instead
+SESSION_COOKIE_HTTPONLY = True
+# Other origins scripts loaded by consent snippets need (a tag manager loads more scripts, sends
+# beacons): space-separated, e.g. "https://www.google-analytics.com https://*.doubleclick.net".
+# The snippets' own hosts and inline scripts are allowed automatically (consent/page_context.py).
+MASTHEAD_CSP_EXTRA_SOURCES = env.str("MASTHEAD_CSP_EXTRA_SOURCES").split()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", *MASTHEAD_CSP_EXTRA_SOURCES],
+        # Style attributes come with content (table alignment) and the admin; no script can.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "https:", "data:"],
+        "media-src": ["'self'", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", *MASTHEAD_CSP_EXTRA_SOURCES],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if MASTHEAD_CSP_EXTRA_SOURCES:  # otherwise frames fall back to default-src 'none'
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] = MASTHEAD_CSP_EXTRA_SOURCES
+# Each names a function(request, response) -> {directive: [sources]} the page needs as well.
+MASTHEAD_CSP_SOURCES = ["masthead.consent.page_context.csp_sources"]
+PERMISSIONS_POLICY = {
+    feature: [] for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
+        "payment", "usb", "interest-cohort", "browsing-topics",
+    )
+}
+
+# Login throttling (django-axes): after MASTHEAD_LOGIN_FAILURES wrong passwords for one user name
+# from one address, that pair is locked out for MASTHEAD_LOGIN_LOCKOUT_MINUTES; every failure and
+# lockout is logged ("axes" logger) and listed in the admin ("Access attempts"), where an
+# administrator can delete an entry to unlock at once (or run `masthead axes_reset`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("MASTHEAD_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("MASTHEAD_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "masthead.site.proxies.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "masthead.site.errors.locked_out"
 
 # Last: every variable has been read, so a MASTHEAD_* name left over is a typo.
 env.reject_unknown()

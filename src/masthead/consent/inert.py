@@ -15,6 +15,8 @@ is what every page carries, the same bytes for every reader.
   who can never give consent in place.
 """
 
+import base64
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -328,3 +330,60 @@ def _placeholder(analysis: Analysis, category_key: str, category_name: str,
         f"{open_link}</p>"
         "</div>"
     )
+
+
+class _PolicyReader(HTMLParser):
+    """Reads an inert snippet back: where its scripts and frames load from, and its inline
+    scripts' text exactly as consent.js will run it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.origins: dict[str, None] = {}
+        self.inline_scripts: list[str] = []
+        self._script: list[str] | None = None
+
+    def _origin(self, url: str) -> None:
+        url = (url or "").strip()
+        if not safe_url(url):
+            return
+        parts = urlsplit(url if not url.startswith("//") else "https:" + url)
+        if parts.netloc:
+            self.origins.setdefault(f"{parts.scheme}://{parts.netloc}".lower(), None)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "template" and attrs.get("data-consent-markup"):
+            inner = _PolicyReader()
+            inner.feed(attrs["data-consent-markup"])
+            inner.close()
+            self.origins.update(inner.origins)
+            self.inline_scripts.extend(inner.inline_scripts)
+            return
+        for name in ("data-consent-src", "src", "href", "data", "poster"):
+            self._origin(attrs.get(name) or "")
+        if tag == "script" and not attrs.get("data-consent-src") and not attrs.get("src"):
+            self._script = []
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+            for host in _URL_IN_SCRIPT.findall(data):
+                self.origins.setdefault(f"https://{host.lower()}", None)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.inline_scripts.append("".join(self._script))
+            self._script = None
+
+
+def csp_sources(inert_html: str) -> tuple[list[str], list[str]]:
+    """(origins, script hashes) a page carrying this inert snippet must allow in its
+    Content-Security-Policy for the snippet to work once the reader consents."""
+    reader = _PolicyReader()
+    reader.feed(inert_html or "")
+    reader.close()
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+        for text in reader.inline_scripts if text.strip()
+    ]
+    return list(reader.origins), list(dict.fromkeys(hashes))

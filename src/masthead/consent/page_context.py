@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings as django_settings
 from django.urls import reverse
 
+from . import inert
 from .cookies import declared
 from .models import Category, ConsentSettings, Snippet
 
@@ -83,3 +84,18 @@ def for_request(request) -> ConsentContext:
         if request is not None:
             request._masthead_consent = context
     return context
+
+
+def csp_sources(request, response) -> dict:
+    """What this page's consent snippets need in its Content-Security-Policy (see
+    masthead/site/csp.py); nothing for a page that showed no snippets."""
+    context = getattr(request, "_masthead_consent", None)
+    if context is None or not context.snippets:
+        return {}
+    origins, hashes = [], []
+    for snippet in context.snippets:
+        snippet_origins, snippet_hashes = inert.csp_sources(snippet.inert_html)
+        origins += [o for o in snippet_origins if o not in origins]
+        hashes += [h for h in snippet_hashes if h not in hashes]
+    return {"script-src": origins + hashes, "connect-src": origins, "frame-src": origins,
+            "img-src": origins, "style-src": origins, "font-src": origins}

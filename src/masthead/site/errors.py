@@ -6,6 +6,7 @@ often the reason we are here, and Django's stock handlers, which check the CSRF 
 the body again, turned that 400 into a 500.
 """
 
+from django.conf import settings
 from django.http import HttpResponseServerError
 from django.template import loader
 from django.template.response import TemplateResponse
@@ -35,6 +36,15 @@ def csrf_failure(request, reason=""):
     return _error_page(request, 403, "Your form was not sent",
                        "The page’s security check failed: usually the page was open too long or "
                        "cookies are blocked for this site. Reload the page and try again.")
+
+
+def locked_out(request, credentials=None):
+    """django-axes refused a sign-in: too many wrong passwords for this name from this address."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _error_page(request, 429, "Too many failed sign-ins",
+                       f"After {settings.AXES_FAILURE_LIMIT} wrong passwords in a row, this "
+                       f"account cannot be signed in to from your address for {minutes} "
+                       "minutes. Wait and try again, or ask an administrator to unlock it.")
 
 
 def not_found(request, exception=None):
