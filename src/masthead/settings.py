@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",  # login throttling (settings in the security block at the end)
+    "masthead.backups",  # `masthead backup` / `masthead restore`
 ]
 
 # Background jobs (masthead.jobs): a database-backed queue, so the embedded default needs no
