@@ -13,6 +13,7 @@ BENCHMARKS = {
     "search": "masthead.bench.search",
     "import": "masthead.bench.wxr_import",
     "render": "masthead.bench.render",
+    "load": "masthead.bench.load",
 }
 
 
