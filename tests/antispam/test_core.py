@@ -8,7 +8,7 @@ from masthead.antispam.dataset import DatasetError, load_youtube_spam
 from masthead.antispam.decision import SpamFilter, Thresholds
 from masthead.antispam.signals import History, Rules, Submission
 from masthead.antispam.text_model import TextSpamModel, char_ngrams, normalise, words
-from masthead.antispam.training import TrainingError, train_filter, tune_thresholds
+from masthead.antispam.training import TrainingError, choose_thresholds, train_filter
 from tests.antispam.samples import HAM_TEXTS, SPAM_TEXTS
 
 
@@ -134,11 +134,17 @@ def test_tuning_respects_the_ham_budgets():
     rng = np.random.default_rng(0)
     scores = np.concatenate([rng.beta(2, 8, 1000), rng.beta(8, 2, 1000)])
     labels = np.array([0] * 1000 + [1] * 1000)
-    t = tune_thresholds(scores, labels, max_ham_to_spam=0.01, max_ham_flagged=0.1)
-    ham = scores[labels == 0]
-    assert (ham >= t.spam).mean() <= 0.01
-    assert ((ham >= t.hold) & (ham < t.spam)).mean() <= 0.1
+    groups = np.arange(2000) % 2  # two groups, each within the budgets
+    evidence = np.ones(2000, dtype=bool)
+    t = choose_thresholds(scores, evidence, labels, groups, max_ham_to_spam=0.01,
+                          max_ham_held=0.1)
+    for g in (0, 1):
+        ham = scores[(labels == 0) & (groups == g)]
+        assert (ham >= t.spam).mean() <= 0.01
+        assert ((ham >= t.hold) & (ham < t.spam)).mean() <= 0.1 * 1.5
     assert 0 < t.hold <= t.spam < 1
+    without_evidence = choose_thresholds(scores, ~evidence, labels, groups)
+    assert without_evidence.hold <= t.hold  # nothing can be held without evidence
     with pytest.raises(ValueError):
         Thresholds(hold=0.9, spam=0.2)
 

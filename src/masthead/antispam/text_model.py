@@ -196,10 +196,6 @@ class TextSpamModel:
         self.examples_seen = 0
         self.site_examples = 0
 
-    @property
-    def is_trained(self) -> bool:
-        return bool(self.examples_seen)
-
     def fit(self, texts: list[str], labels: list[int], sample_weight=None, matrix=None,
             word_hashes: list[np.ndarray] | None = None) -> "TextSpamModel":
         """Learn the starter layer from scratch (scikit-learn, imported here only)."""

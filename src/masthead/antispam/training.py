@@ -162,14 +162,6 @@ def choose_thresholds(scores: np.ndarray, evidence: np.ndarray, labels: np.ndarr
     return Thresholds(hold=float(hold), spam=float(spam))
 
 
-def tune_thresholds(scores: np.ndarray, labels: np.ndarray,
-                    max_ham_to_spam: float = MAX_HAM_TO_SPAM,
-                    max_ham_flagged: float = MAX_HAM_HELD) -> Thresholds:
-    """Thresholds for one pool of scores where every example counts as evidence."""
-    return choose_thresholds(scores, np.ones_like(labels, dtype=bool), labels,
-                             np.zeros_like(labels), max_ham_to_spam, max_ham_flagged)
-
-
 def train_filter(groups: dict[str, list[Example]],
                  step: Callable[[str], None] | None = None) -> SpamFilter:
     """A filter trained on every example, calibrated and with thresholds from out-of-fold scores.
