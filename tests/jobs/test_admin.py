@@ -9,7 +9,7 @@ from masthead.jobs.worker import run_ready_jobs
 
 from . import sample_jobs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]  # also on PostgreSQL
 
 
 def test_the_project_admin_site_shows_jobs_with_our_admin():

@@ -12,7 +12,7 @@ from masthead.jobs.worker import run_ready_jobs
 
 from . import sample_jobs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]  # also on PostgreSQL
 
 
 def test_a_failing_job_is_retried_then_marked_failed_with_its_error():

@@ -28,7 +28,7 @@ from django_tasks.base import TaskContext, TaskResultStatus
 from django_tasks.signals import task_finished, task_started
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import retry
+from django_tasks_db.utils import exclusive_transaction, retry
 
 from .models import WorkerHeartbeat
 from .recovery import HOST, forget_dead_workers, max_attempts_of, requeue_abandoned
@@ -188,10 +188,19 @@ def hand_back(db_task_result: DBTaskResult, worker_id: str) -> None:
 
 def run_ready_jobs(queue_names=("default",)) -> int:
     """Run every job that is ready now, in this process, and return how many ran (for tests,
-    and for `masthead worker --batch` from cron)."""
+    and for `masthead worker --batch` from cron). Unlike the worker's loop it never closes the
+    database connection, so it also runs inside a test's transaction."""
     worker = JobWorker(queue_names=queue_names, interval=0, batch=True)
-    worker.run()
-    return worker._run_tasks
+    while True:
+        # Built afresh each time: "ready" means run_after has passed *now*.
+        ready = DBTaskResult.objects.ready().filter(backend_name=worker.backend_name,
+                                                    queue_name__in=list(queue_names))
+        with exclusive_transaction(ready.db):
+            claimed = ready.get_locked()
+            if claimed is None:
+                return worker._run_tasks
+            claimed.claim(worker.worker_id)
+        worker.run_task(claimed)
 
 
 def _one_line(exc: BaseException) -> str:
