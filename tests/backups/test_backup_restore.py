@@ -16,7 +16,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# transaction=True: the snapshot and the restore subprocess see committed rows. serialized_rollback
+# puts back the rows migrations made (consent categories, pages) for the tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

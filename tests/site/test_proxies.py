@@ -116,7 +116,7 @@ def test_a_forged_header_from_outside_changes_nothing(settings, post, flood_limi
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep migrations' rows
 def test_racing_requests_take_one_slot():
     """Twelve requests for the same slot at once: exactly one wins, on SQLite and PostgreSQL."""
     from masthead.site.rate_limit import take_slot
