@@ -113,3 +113,12 @@ def test_the_consent_log_is_read_only(admin_client):
     response = admin_client.post(f"/admin/consent/consentrecord/{record.pk}/change/",
                                  {"action": "reject"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["page=", "page=abc", "nonsense=1"])
+def test_csv_export_with_a_filter_the_log_does_not_have_is_a_redirect_not_a_500(admin_client,
+                                                                                query):
+    response = admin_client.get(f"/admin/consent/consentrecord/export.csv?{query}")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/admin/consent/consentrecord/")

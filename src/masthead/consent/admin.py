@@ -5,6 +5,7 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import transaction
 from django.http import (
     FileResponse,
@@ -147,7 +148,13 @@ class ConsentRecordAdmin(AdministratorsOnly, admin.ModelAdmin):
         """Every record the change list shows with its current filters, as CSV."""
         if not self.has_view_permission(request):
             return HttpResponseRedirect(reverse("admin:index"))
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # A filter the list does not have (a hand-edited address): back to the list, as the
+            # change list itself answers, rather than a 500.
+            messages.error(request, "That export filter is not one the consent log has.")
+            return HttpResponseRedirect(reverse("admin:consent_consentrecord_changelist"))
         return consent_log_csv(changelist.get_queryset(request))
 
 
