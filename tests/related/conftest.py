@@ -41,9 +41,17 @@ def _text_method_only(settings):
     settings.MASTHEAD_RELATED_SEMANTIC = "off"
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """The update and rebuild jobs run as soon as they are enqueued, as a worker would run
+    them a moment later (tests/related/test_jobs.py checks they are only enqueued)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
-    """Run the related app's after-commit updates the way a real request would."""
+    """Run the after-commit work (the change seam's delivery, the jobs it enqueues) the way a
+    real request and a worker would."""
     def run(fn, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return fn(*args, **kwargs)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from masthead.related import store
+from masthead.related import build
 from masthead.related.engine import semantic
 from masthead.related.engine.terms import count_terms
 from masthead.related.engine.textmodel import TextModel
@@ -86,4 +86,4 @@ def test_the_real_model_when_installed():
 def test_store_uses_the_setting(settings, monkeypatch):
     settings.MASTHEAD_RELATED_SEMANTIC = "off"
     monkeypatch.setattr(semantic, "available", lambda: True)
-    assert store.rebuild()["method"] == "text"
+    assert build.rebuild()["method"] == "text"

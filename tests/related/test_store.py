@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from masthead.newsroom.models import Article
-from masthead.related import store
+from masthead.related import build, update, vectors
 from masthead.related.models import ArticleVector, RelatedChoice, RelatedLink, RelatedPin
 from masthead.related.reading import related_view
 
@@ -127,17 +127,17 @@ def test_reading_is_one_query_whatever_the_list(archive, make_article):
 
 def test_another_process_sees_changes_made_elsewhere(archive, topical):
     """Each process keeps its own copy of the vectors: a stale copy catches up before use."""
-    stale = store._copy
-    store._copy = store._Copy()  # a second process, started now
-    store.update_articles([archive["space"][0].pk])  # it loads everything
-    second = store._copy
-    store._copy = stale
+    stale = vectors.copy
+    vectors.copy = vectors.ProcessCopy()  # a second process, started now
+    update.update_articles([archive["space"][0].pk])  # it loads everything
+    second = vectors.copy
+    vectors.copy = stale
     new = topical("space", 8)  # written by the first process
-    store._copy = second
-    store.update_articles([archive["space"][1].pk])  # the second one now works
+    vectors.copy = second
+    update.update_articles([archive["space"][1].pk])  # the second one now works
     assert new.pk in second.index.row_of
     assert new.pk in ids(related_view(archive["space"][1]))
-    store._copy = stale
+    vectors.copy = stale
 
 
 def test_rebuild_command_recomputes_everything(archive, capsys):
@@ -153,16 +153,34 @@ def test_rebuild_command_shows_a_progress_bar(archive, capsys):
     assert "Relating articles" in out and "Related index rebuilt" in out
 
 
-def test_cached_pages_are_told_when_lists_change(archive, topical, monkeypatch):
-    from masthead.site import page_cache
+@pytest.fixture
+def announced():
+    """The ChangeSets the change seam delivers while the test runs."""
+    from masthead import changes
 
-    bumps = []
-    monkeypatch.setattr(page_cache, "bump_generation", lambda **kw: bumps.append(kw))
-    store.rebuild()
-    assert bumps
-    bumps.clear()
-    store.update_articles([archive["space"][0].pk])
-    assert bumps
+    seen = []
+
+    def hear(sender, changeset, **kwargs):
+        seen.append(changeset)
+
+    changes.content_changed.connect(hear, dispatch_uid="test-related-announced")
+    yield seen
+    changes.content_changed.disconnect(dispatch_uid="test-related-announced")
+
+
+def test_written_lists_are_announced_for_the_page_cache(archive, topical, announced,
+                                                        on_commit):
+    on_commit(build.rebuild)
+    everything = {a.pk for topic in archive.values() for a in topic}
+    rebuilt = [c for c in announced if c.related]
+    assert len(rebuilt) == 1 and rebuilt[0].bulk and rebuilt[0].related == everything
+    announced.clear()
+    new = topical("space", 9)  # saved: the seam's subscriber runs the update job
+    lists = [c.related for c in announced if c.related]
+    assert len(lists) == 1
+    entered = set(RelatedLink.objects.filter(related=new).values_list("article_id", flat=True))
+    assert entered and entered | {new.pk} <= lists[0]
+    assert not (lists[0] - everything - {new.pk})
 
 
 def _age_the_model():
@@ -175,15 +193,15 @@ def _age_the_model():
     model.hashing = 1
     blob.payload = model.to_bytes()
     blob.save()
-    store._copy = store._Copy()  # as in a process started after the upgrade
+    vectors.copy = vectors.ProcessCopy()  # as in a process started after the upgrade
     return blob.generation
 
 
 def test_a_model_from_older_hashing_is_refitted_on_a_small_site(archive, topical):
     old_generation = _age_the_model()
     new = topical("space", 9)
-    store.update_articles([new.pk])
-    assert store._copy.generation > old_generation and store._copy.model.current
+    update.update_articles([new.pk])
+    assert vectors.copy.generation > old_generation and vectors.copy.model.current
     assert new.pk in ids(related_view(archive["space"][0]))
 
 
@@ -194,11 +212,11 @@ def test_a_model_from_older_hashing_is_left_alone_on_a_large_site(archive, topic
     old_generation = _age_the_model()
     new = topical("space", 9)  # its save asks for an update
     assert "rebuild-related" in caplog.text
-    assert store._copy.generation == old_generation
+    assert vectors.copy.generation == old_generation
     assert list(RelatedLink.objects.order_by("pk").values_list("article_id", "related_id")) \
         == before
     call_command("rebuild_related", "--no-progress")
-    assert store._copy.model.current
+    assert vectors.copy.model.current
     assert new.pk in ids(related_view(archive["space"][0]))
 
 
@@ -220,12 +238,12 @@ def test_entering_a_list_writes_one_row_not_the_whole_list(archive, topical):
 
 
 def test_a_large_build_counts_in_two_processes_with_the_same_result(archive, monkeypatch):
-    store.rebuild()
+    build.rebuild()
     serial = list(RelatedLink.objects.order_by("article_id", *RelatedLink.READING_ORDER)
                   .values_list("article_id", "related_id"))
-    monkeypatch.setattr(store, "PARALLEL_COUNTING_MIN", 1)
-    assert store._counting_workers() == min(2, len(os.sched_getaffinity(0)))
-    store.rebuild()
+    monkeypatch.setattr(build, "PARALLEL_COUNTING_MIN", 1)
+    assert build._counting_workers() == min(2, len(os.sched_getaffinity(0)))
+    build.rebuild()
     parallel = list(RelatedLink.objects.order_by("article_id", *RelatedLink.READING_ORDER)
                     .values_list("article_id", "related_id"))
     assert parallel == serial

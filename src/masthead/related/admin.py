@@ -1,14 +1,14 @@
 """Editors' controls on the article form: pins, exclusions and the See also line.
 
-The related app adds two inlines to the newsroom's ArticleAdmin instead of editing it: the
-newsroom does not need to know this app exists."""
+The two inlines are registered on the newsroom's article form through its declared inline
+registry (`masthead.newsroom.admin.article_inlines`, from RelatedConfig.ready()): the newsroom
+does not need to know this app exists."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from masthead.newsroom import roles
-from masthead.newsroom.admin import ArticleAdmin
 
 from .models import RelatedChoice, RelatedPin
 
@@ -72,5 +72,3 @@ class RelatedPinInline(roles.RoleAdminMixin, admin.TabularInline):
     verbose_name = "pinned article (top of “You may also like”)"
     verbose_name_plural = "Related articles: pinned"
 
-
-ArticleAdmin.inlines = [*ArticleAdmin.inlines, RelatedChoiceInline, RelatedPinInline]

@@ -7,9 +7,13 @@ class RelatedConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from masthead.newsroom.admin import article_inlines
         from masthead.site import slots
 
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import subscriber
+        from .admin import RelatedChoiceInline, RelatedPinInline
 
+        subscriber.connect()
+        article_inlines.register(RelatedChoiceInline, RelatedPinInline)
         slots.register("article-body", "related/article_body.html")  # the See also line
         slots.register("below-article", "related/you_may_also_like.html", order=10)

@@ -73,11 +73,12 @@ class RelatedLink(models.Model):
     # Written a whole list at a time, 12 rows per article (over a million on a large rebuild), so
     # each row costs as little as it can: the (article, kind, rank) index below also serves
     # lookups by article alone, and there is no database-level foreign key check. Django still
-    # deletes an article's links with it, and the page joins to live articles only, so a link
-    # to an article deleted mid-rebuild is never shown (the update that follows drops it).
+    # deletes an article's own list with it; the rows that list a deleted article stay until
+    # the update job that follows the deletion refills those lists (it finds them by these
+    # rows). The page joins to live articles only, so such a row is never shown.
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+",
                                 db_index=False, db_constraint=False)
-    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+",
+    related = models.ForeignKey(Article, on_delete=models.DO_NOTHING, related_name="+",
                                 db_constraint=False)
     kind = models.PositiveSmallIntegerField(choices=Kind.choices)
     rank = models.PositiveSmallIntegerField(

@@ -6,6 +6,6 @@
     neighbours  the in-memory index of vectors, scoring, and the ranked related lists
     semantic    the optional sentence-embedding plug-in
 
-The Django glue (`masthead.related.store`) keeps the model and the vectors in the database and
-feeds this package plain values.
+The Django glue beside it (`masthead.related`: build, update, vectors, lists) keeps the model
+and the vectors in the database and feeds this package plain values.
 """

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from masthead.related import store
+from masthead.related import build
 
 STAGES = {
     "reading": "Reading articles",
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             if no_progress:
-                figures = store.rebuild()
+                figures = build.rebuild()
             else:
                 figures = self._with_progress()
         except DatabaseError as exc:
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 tasks[stage] = (task, total)
                 progress.update(task, completed=min(done, total), total=total)
 
-            figures = store.rebuild(progress=report)
+            figures = build.rebuild(progress=report)
             for task, total in tasks.values():
                 progress.update(task, completed=total)  # an empty stage still shows as done
             return figures
