@@ -5,11 +5,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from masthead.newsroom.models import Article
+from masthead.newsroom.models import Article, live_q
 
 from .models import RelatedLink
-
-LIVE = [Article.Status.PUBLISHED, Article.Status.SCHEDULED]
 
 
 @dataclass
@@ -26,9 +24,8 @@ def related_view(article: Article, now=None) -> RelatedView:
         return RelatedView()
     now = now or timezone.now()
     links = list(
-        RelatedLink.objects.filter(
-            article_id=article.pk, related__status__in=LIVE, related__published_at__lte=now,
-        ).exclude(related_id=article.pk)
+        RelatedLink.objects.filter(live_q(now, path="related__"), article_id=article.pk)
+        .exclude(related_id=article.pk)
         .select_related("related__section").order_by(*RelatedLink.READING_ORDER)
     )
     chosen = next((link.related for link in links

@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 
-from masthead.newsroom.models import Article
+from masthead.newsroom.models import LIVE_STATUSES, Article
 
 from .engine.neighbours import Member
 from .engine.text import document_text
 
-LIVE_STATUSES = [Article.Status.PUBLISHED, Article.Status.SCHEDULED]
 BATCH = 2000
 
 TEXT_FIELDS = ["pk", "translation_of_id", "language", "published_at", "title", "dek", "body",
@@ -15,7 +14,8 @@ TEXT_FIELDS = ["pk", "translation_of_id", "language", "published_at", "title", "
 
 
 def indexable_articles():
-    """Articles that may appear in lists: published, or scheduled (shown once released)."""
+    """Articles that may appear in lists: live now, or scheduled to be (a page shows them once
+    released, by the live rule, with nothing recomputed then)."""
     return Article.objects.filter(status__in=LIVE_STATUSES, published_at__isnull=False)
 
 
