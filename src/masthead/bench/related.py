@@ -43,7 +43,8 @@ def _args(argv):
 def _load_dataset(directory: str) -> list[dict]:
     path = Path(directory) / DATASET_FILE
     if not path.is_file():
-        raise ValueError(f"no {DATASET_FILE} in {directory}")
+        raise ValueError(f"no {DATASET_FILE} in {directory} (the benchmark datasets are not "
+                         "in the repository: they live in ../shared/datasets beside it)")
     rows = []
     with path.open(encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
