@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from masthead import changes
 from masthead.comments.models import Comment
 from masthead.importers.models import ImportedAttachment, WordPressObject
 from masthead.newsroom.models import Article, Page, Section
@@ -139,3 +140,23 @@ def test_protected_and_private_posts_are_drafts_listed_in_the_summary(write_wxr,
         "title", flat=True)) == {"Secret story", "Private story"}
     assert Page.objects.get(title="Members page").is_published is False
     assert Article.objects.get(title="Open story").status == Article.Status.PUBLISHED
+
+
+def test_an_import_is_one_bulk_change_after_it_commits(write_wxr, run_import,
+                                                      django_capture_on_commit_callbacks):
+    heard = []
+
+    def hear(sender, changeset, **kwargs):
+        heard.append(changeset)
+
+    changes.content_changed.connect(hear, dispatch_uid="test-import-bulk")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            run_import(write_wxr(wxr(*(item_xml(i, f"Story {i}", comments=comment_xml(i))
+                                       for i in range(10, 15)))))
+    finally:
+        changes.content_changed.disconnect(dispatch_uid="test-import-bulk")
+    imported = set(Article.objects.values_list("pk", flat=True))
+    bulk = [c for c in heard if c.bulk]
+    assert len(bulk) == 1 and imported <= bulk[0].articles
+    assert not [c for c in heard if not c.bulk and c.articles]

@@ -24,6 +24,7 @@ def queued(settings):
     return jobs
 
 
+@pytest.mark.django_db(transaction=True)  # real commits: one delivery per transaction
 def test_a_save_enqueues_one_update_and_writes_no_list(make_article, queued, on_commit):
     def save():  # as the admin does: the article, its tags and bylines in one transaction
         with transaction.atomic():
