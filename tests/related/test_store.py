@@ -125,16 +125,16 @@ def test_reading_is_one_query_whatever_the_list(archive, make_article):
         assert len(queries) == 1
 
 
-def test_another_process_sees_changes_made_elsewhere(archive, topical):
+def test_another_process_sees_changes_made_elsewhere(archive, topical, on_commit):
     """Each process keeps its own copy of the vectors: a stale copy catches up before use."""
     stale = vectors.copy
     vectors.copy = vectors.ProcessCopy()  # a second process, started now
-    update.update_articles([archive["space"][0].pk])  # it loads everything
+    on_commit(update.update_articles, [archive["space"][0].pk])  # it loads everything
     second = vectors.copy
     vectors.copy = stale
     new = topical("space", 8)  # written by the first process
     vectors.copy = second
-    update.update_articles([archive["space"][1].pk])  # the second one now works
+    on_commit(update.update_articles, [archive["space"][1].pk])  # the second one now works
     assert new.pk in second.index.row_of
     assert new.pk in ids(related_view(archive["space"][1]))
     vectors.copy = stale
