@@ -14,6 +14,7 @@ BENCHMARKS = {
     "import": "masthead.bench.wxr_import",
     "render": "masthead.bench.render",
     "load": "masthead.bench.load",
+    "scale": "masthead.bench.scale",
 }
 
 

@@ -98,11 +98,19 @@ class ArticleFeed(Feed):
     def articles(self, obj):
         return Article.objects.published()
 
+    def item_ids(self, obj) -> list[int]:
+        """The newest items' ids, from a walk of the list's index."""
+        return list(self.articles(obj).front_page_order().values_list("pk", flat=True)
+                    [: settings.MASTHEAD_FEED_ITEMS])
+
     def items(self, obj=None):
-        return list(
-            self.articles(obj).for_lists().prefetch_related("tags").front_page_order()
-            [: settings.MASTHEAD_FEED_ITEMS]
-        )
+        # The rendered body comes along (an item's content, or its description when it has no
+        # dek); the Markdown source does not.
+        ids = self.item_ids(obj)
+        found = (Article.objects.select_related("section", "section__parent")
+                 .prefetch_related("authors", "tags").defer("body", "review_note")
+                 .order_by().in_bulk(ids))
+        return [found[pk] for pk in ids if pk in found]
 
     # -- each item -----------------------------------------------------------------------------
     def item_title(self, item):
@@ -185,6 +193,13 @@ class SectionFeed(_NarrowedFeed):
 
     def articles(self, obj):
         return Article.objects.published().in_section(obj)
+
+    def item_ids(self, obj):
+        # One walk per section (it and its subsections), merged: ordering them all together
+        # would sort every article the sections hold.
+        family = [obj.pk, *obj.children.values_list("pk", flat=True)]
+        return Article.objects.published().newest_ids_per_group(
+            {"feed": family}, settings.MASTHEAD_FEED_ITEMS)["feed"]
 
 
 class TagFeed(_NarrowedFeed):

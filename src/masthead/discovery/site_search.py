@@ -144,7 +144,7 @@ def search(text: str, *, section_id=None, author_id=None, since: datetime | None
                                      offset=(page - 1) * per_page, sort=sort)
     # By primary key only: with a "published" filter too, SQLite may walk the status index
     # instead. The index already holds only what is released by `now`; is_live double-checks.
-    articles = Article.objects.for_lists().in_bulk([h.id for h in found.hits])
+    articles = Article.objects.for_lists().order_by().in_bulk([h.id for h in found.hits])
     return SearchResults(
         query=text, total=found.total, page=page, per_page=per_page,
         total_is_exact=found.total_is_exact,

@@ -2,28 +2,36 @@
 pages), each URL with its last modification and, for articles, the featured image; and a Google
 News sitemap of the last 48 hours' articles.
 
-Built on django.contrib.sitemaps. Absolute URLs use MASTHEAD_BASE_URL when it is set.
+Built on django.contrib.sitemaps' classes. A page holds URLS_PER_SITEMAP addresses (Yoast's
+1,000, not the protocol's 50,000) and is written as plain strings, not through the template
+engine, so any page of a large archive costs a few milliseconds. Absolute URLs use
+MASTHEAD_BASE_URL when it is set.
 """
 
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sites.requests import RequestSite as _RequestSite
+from django.core.files.storage import default_storage
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from masthead.newsroom.models import Article, Author, Page, Section, Tag, live_q
 from masthead.site.context import current_site
 from masthead.site.structured_data import absolute
 
-URLS_PER_SITEMAP = 50_000  # the protocol's limit
+URLS_PER_SITEMAP = 1_000
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most this many URLs from one news sitemap
 
@@ -62,20 +70,52 @@ class MastheadSitemap(Sitemap):
         return self.latest_lastmod()
 
 
+def article_path_maker():
+    """A function (local release time, slug) -> the article's address, derived once from the
+    URLconf: reverse() for each of a thousand entries would cost more than the rest of the page."""
+    sample = reverse("site:article", args=["1999", "12", "31", "the-slug"])
+    head, tail = sample.split("1999/12/31/the-slug")
+    return lambda when, slug: f"{head}{when:%Y/%m/%d}/{slug}{tail}"
+
+
+class ArticleRows:
+    """Live articles newest first, as the sitemap's Paginator takes them: `count()` and a slice
+    are walks of the release index alone (its ids); then only that page's rows are read, as plain
+    tuples. Slicing the rows themselves would read every row before the page's first."""
+
+    FIELDS = ("pk", "slug", "published_at", "updated_at", "featured_image", "featured_image_url")
+
+    def __init__(self):
+        self.ids = Article.objects.published().order_by("-published_at", "-pk") \
+            .values_list("pk", flat=True)
+
+    def count(self):
+        return self.ids.count()
+
+    def __getitem__(self, window: slice):
+        ids = list(self.ids[window])
+        rows = {row.pk: row for row in Article.objects.filter(pk__in=ids).order_by()
+                .values_list(*self.FIELDS, named=True)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 class ArticleSitemap(MastheadSitemap):
+    def __init__(self):
+        self.path = article_path_maker()
+
     def items(self):
-        return (
-            Article.objects.published()
-            .only("pk", "slug", "published_at", "updated_at", "created_at", "featured_image",
-                  "featured_image_url")
-            .order_by("-published_at", "-pk")
-        )
+        return ArticleRows()
+
+    def location(self, item):
+        return self.path(timezone.localtime(item.published_at), item.slug)
 
     def lastmod(self, item):
         return max(d for d in (item.updated_at, item.published_at) if d)
 
     def images(self, item):
-        return [item.image_src] if item.image_src else []
+        if item.featured_image:
+            return [default_storage.url(item.featured_image)]
+        return [item.featured_image_url] if item.featured_image_url else []
 
     def latest_lastmod(self):
         result = Article.objects.published().aggregate(
@@ -177,13 +217,45 @@ def sitemap_index(request):
                             content_type="application/xml; charset=utf-8")
 
 
+SITEMAP_PAGE = re.compile(r"[1-9][0-9]{0,6}")
+
+
+def _urlset(entries) -> str:
+    """The <urlset> document for `entries` (as MastheadSitemap.get_urls gives them)."""
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n']
+    for entry in entries:
+        parts.append(f"<url><loc>{escape(entry['location'])}</loc>")
+        if entry["lastmod"]:
+            parts.append(f"<lastmod>{timezone.localtime(entry['lastmod']).isoformat()}</lastmod>")
+        for image in entry["images"]:
+            parts.append(f"<image:image><image:loc>{escape(image)}</image:loc></image:image>")
+        parts.append("</url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts)
+
+
 @require_safe
 def sitemap_section(request, section):
+    """One page (?p=N) of one sitemap; 404 for no such sitemap or page."""
     if section not in SITEMAPS:
         raise Http404("No such sitemap.")
-    return sitemap_views.sitemap(request, {section: SITEMAPS[section]}, section=section,
-                                 template_name="discovery/sitemap.xml",
-                                 content_type="application/xml; charset=utf-8")
+    raw = request.GET.get("p", "1")
+    if not SITEMAP_PAGE.fullmatch(raw):
+        raise Http404("No such sitemap page.")
+    sitemap = SITEMAPS[section]()
+    try:
+        entries = sitemap.get_urls(page=int(raw), protocol=request.scheme,
+                                   site=_RequestSite(request))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such sitemap page.")
+    response = HttpResponse(_urlset(entries), content_type="application/xml; charset=utf-8")
+    lastmod = max((e["lastmod"] for e in entries if e["lastmod"]), default=None)
+    if lastmod:
+        response.headers["Last-Modified"] = http_date(lastmod.timestamp())
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
 
 
 @require_safe

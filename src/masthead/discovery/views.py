@@ -20,7 +20,9 @@ def search(request):
     context = {"form": form, "search_query": request.GET.get("q", "")[:500], "results": None,
                "breadcrumbs": crumbs, "structured_data": for_breadcrumbs(request, crumbs)}
     if not form.is_valid():
-        return TemplateResponse(request, "discovery/search.html", context, status=400)
+        # A page number that is no page is a page that does not exist: 404, with the reason.
+        status = 404 if set(form.errors) == {"page"} else 400
+        return TemplateResponse(request, "discovery/search.html", context, status=status)
     query = form.cleaned_data["q"]
     if query:
         filters = form.filters()
@@ -34,6 +36,8 @@ def search(request):
         if filters["page"] < results.num_pages:
             context["next_url"] = "?" + urlencode({**params, "page": filters["page"] + 1})
         context["last_url"] = "?" + urlencode({**params, "page": results.num_pages})
+        if context["past_the_end"]:
+            return TemplateResponse(request, "discovery/search.html", context, status=404)
     return TemplateResponse(request, "discovery/search.html", context)
 
 

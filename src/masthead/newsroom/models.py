@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -162,8 +162,17 @@ def live_q(at=None, *, path: str = "") -> models.Q:
 
 def in_section_q(section, *, path: str = "") -> models.Q:
     """The one definition of "in this section": filed in the section or in one of its
-    subsections (sections nest one level deep). `section` is a Section or its primary key."""
-    return models.Q(**{f"{path}section": section}) | models.Q(**{f"{path}section__parent": section})
+    subsections (sections nest one level deep). `section` is a Section or its primary key.
+
+    Asked as "section id in (the section and its children)", a test of the article's own
+    column that the (section, published_at) index answers; a test through the section table
+    ("or its parent is") would make the database walk every article."""
+    family = Section.objects.filter(models.Q(pk=section) | models.Q(parent=section)).values("pk")
+    return models.Q(**{f"{path}section__in": family})
+
+
+# What a list of cards leaves in the database.
+BODY_FIELDS = ("body", "body_html", "review_note")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -179,11 +188,45 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(in_section_q(section))
 
     def for_lists(self):
-        """Everything a list of article cards shows, in a fixed number of queries."""
-        return self.select_related("section", "section__parent").prefetch_related("authors")
+        """Everything a list of article cards shows, in a fixed number of queries; not the
+        bodies, which a card never shows and which are most of a row's bytes."""
+        return (self.select_related("section", "section__parent").prefetch_related("authors")
+                .defer(*BODY_FIELDS))
 
     def front_page_order(self):
         return self.order_by("-published_at", "-pk")
+
+    def in_sections(self, section_ids):
+        """Filed in one of these sections (ids, or a query of them), by the column alone: the
+        (section, published_at) index answers it, where a test through the section table would
+        walk every article."""
+        return self.filter(section_id__in=section_ids)
+
+    def newest_ids_per_group(self, groups: dict, n: int) -> dict:
+        """{key: ids of the newest `n` articles of this queryset in that group, newest first}
+        for `groups` of {key: section ids, or None for no narrowing}, from one statement: a
+        bounded, index-ordered query per group and section joined with UNION ALL. Never a
+        window over the archive, so the cost is the number of groups times `n`."""
+        parts, params, origin = [], [], []
+        for key, section_ids in groups.items():
+            for section_id in ([None] if section_ids is None else section_ids):
+                narrowed = self if section_id is None else self.filter(section_id=section_id)
+                sql, part_params = (narrowed.front_page_order()
+                                    .values_list("pk", "published_at")[:n].query.sql_with_params())
+                parts.append(f"SELECT {len(origin)} AS grp, * FROM ({sql}) AS grp{len(origin)}")
+                params.extend(part_params)
+                origin.append(key)
+        found: dict = {key: [] for key in groups}
+        if not parts:
+            return found
+        rows: dict = {key: [] for key in groups}
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for grp, pk, published_at in cursor.fetchall():
+                rows[origin[grp]].append((published_at, pk))
+        for key, pairs in rows.items():
+            found[key] = [pk for _, pk in sorted(pairs, reverse=True)[:n]]
+        return found
 
 
 class Article(models.Model):
@@ -225,7 +268,7 @@ class Article(models.Model):
     )
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField("release date", null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField("release date", null=True, blank=True)
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(
         "update date", null=True, blank=True,
@@ -251,7 +294,19 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        # Every public list is one of these walks, newest first, in the lists' own order
+        # (release time, then id), so nothing is sorted (see ArticleQuerySet and the plan tests
+        # in tests/site/test_list_queries.py). Status comes last so a walk tests it without
+        # reading the row; a leading status column would make "published or scheduled" two
+        # ranges the database must merge and sort.
+        indexes = [
+            models.Index(fields=["published_at", "id", "status"], name="article_release_idx"),
+            models.Index(fields=["section", "published_at", "id", "status"],
+                         name="article_section_release_idx"),
+            # The newsroom's own queues (drafts, review, scheduled); readers' lists never match it.
+            models.Index(fields=["status", "published_at"], name="article_unreleased_idx",
+                         condition=models.Q(status__in=["draft", "pending", "scheduled"])),
+        ]
         permissions = [
             ("publish_article", "Can publish articles"),
             ("edit_others_article", "Can edit others' articles"),

@@ -5,11 +5,11 @@ same bytes for every reader: nothing here depends on cookies or the session.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,13 +21,30 @@ from . import structured_data
 
 HOME_WINDOW = 40  # newest articles the home page ranks for its top stories
 SECTION_BLOCK_SIZE = 4
+# Page numbers as a reader or a link writes them: "0", "-1", "01", "2.0", "1e3" or a number past
+# any archive are no page at all, answered 404 before the database is asked anything.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
+
+
+def page_number(request) -> int:
+    """The `?page=` asked for (1 when absent); 404 when it is not a page number."""
+    raw = request.GET.get("page")
+    if raw is None:
+        return 1
+    if not PAGE_NUMBER.fullmatch(raw):
+        raise Http404("No such page.")
+    return int(raw)
 
 
 def paginate(request, queryset, per_page=None):
-    """One page of `queryset`; a page past the end or not a number is a 404, never a 500."""
+    """One page of `queryset`; a page past the end or not a number is a 404, never a 500.
+
+    The count and the page are two bounded queries on the list's index: the count never reads
+    the table rows (the index holds every column it tests), and the page reads only its own."""
+    number = page_number(request)
     paginator = Paginator(queryset, per_page or settings.MASTHEAD_PAGE_SIZE)
     try:
-        return paginator.page(request.GET.get("page", 1))
+        return paginator.page(number)
     except (PageNotAnInteger, EmptyPage):
         raise Http404("No such page.")
 
@@ -45,51 +62,72 @@ def _rank_for_home(articles, now):
 
 def home(request):
     now = timezone.now()
-    newest = list(Article.objects.published(now).for_lists().front_page_order()[:HOME_WINDOW])
+    # Each block's newest few, and the newest overall, by one statement of bounded queries (one
+    # per section, each walking its index from the newest end), then the cards by id.
+    sections = list(Section.objects.values_list("pk", "parent_id"))
+    groups = {None: None}
+    for pk, parent_id in sections:
+        if parent_id is None:
+            groups[pk] = [pk] + [child for child, parent in sections if parent == pk]
+    ids = Article.objects.published(now).newest_ids_per_group(
+        groups, max(HOME_WINDOW, SECTION_BLOCK_SIZE))
+    ids = {key: found[:HOME_WINDOW if key is None else SECTION_BLOCK_SIZE]
+           for key, found in ids.items()}
+    wanted = {pk for found in ids.values() for pk in found}
+    cards = Article.objects.for_lists().order_by().in_bulk(wanted)
+    newest = [cards[pk] for pk in ids.pop(None) if pk in cards]
     ranked = _rank_for_home(newest, now)
     lead = ranked[0] if ranked else None
     top = ranked[1:5]
     shown = {a.pk for a in ranked[:5]}
     latest = [a for a in newest if a.pk not in shown][:8]
-
-    # One query for every section block: number each section's newest articles, keep the first few.
-    by_section = (
-        Article.objects.published(now).filter(section__isnull=False)
-        .annotate(
-            top_section=Coalesce("section__parent_id", "section_id"),
-            row=Window(RowNumber(), partition_by=[Coalesce(F("section__parent_id"),
-                                                           F("section_id"))],
-                       order_by=[F("published_at").desc(), F("pk").desc()]),
-        )
-        .filter(row__lte=SECTION_BLOCK_SIZE)
-        .for_lists()
-    )
-    blocks = {}
-    for article in by_section:
-        blocks.setdefault(article.top_section, []).append(article)
+    blocks = {key: [cards[pk] for pk in found if pk in cards] for key, found in ids.items()}
     return TemplateResponse(request, "site/home.html", {
         "lead": lead, "top_stories": top, "latest": latest, "section_blocks": blocks,
         "structured_data": structured_data.for_home(request),
     })
 
 
+class SectionArticleIds:
+    """The ids of a section's live articles and its subsections', newest first, as a Paginator
+    takes them: `count()` from the (section, published_at) index, and a slice merged from one
+    index walk per section, each stopping at the slice's end. A single ORDER BY over several
+    sections would have the database sort every article they hold."""
+
+    def __init__(self, section_ids):
+        self.section_ids = section_ids
+        self.articles = Article.objects.published()
+
+    def count(self):
+        return self.articles.in_sections(self.section_ids).count()
+
+    def __getitem__(self, window: slice):
+        newest = self.articles.newest_ids_per_group({"section": self.section_ids}, window.stop)
+        return newest["section"][window]
+
+
 def section(request, slug):
-    section = get_object_or_404(Section.objects.select_related("parent"), slug=slug)
-    articles = (
-        Article.objects.published().in_section(section)
-        .for_lists().front_page_order()
-    )
-    return _archive(request, "site/archive.html", articles, {
+    # The section and its subsections in one query: the page lists the subsections' articles too.
+    family = list(Section.objects.select_related("parent")
+                  .filter(Q(slug=slug) | Q(parent__slug=slug)))
+    section = next((s for s in family if s.slug == slug), None)
+    if section is None:
+        raise Http404("No such section.")
+    return _archive(request, "site/archive.html", SectionArticleIds([s.pk for s in family]), {
         "archive_title": section.name, "archive_kind": "Section", "section": section,
         "archive_description": section.description,
         "breadcrumbs": _section_crumbs(section, current=True),
     })
 
 
+def _ids(articles):
+    return articles.front_page_order().values_list("pk", flat=True)
+
+
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().filter(tags=tag).for_lists().front_page_order()
-    return _archive(request, "site/archive.html", articles, {
+    articles = Article.objects.published().filter(tags=tag)
+    return _archive(request, "site/archive.html", _ids(articles), {
         "archive_title": tag.name, "archive_kind": "Tag", "tag": tag,
         "breadcrumbs": [("Tags", None), (tag.name, None)],
     })
@@ -97,8 +135,8 @@ def tag(request, slug):
 
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().filter(authors=author).for_lists().front_page_order()
-    return _archive(request, "site/author.html", articles, {
+    articles = Article.objects.published().filter(authors=author)
+    return _archive(request, "site/author.html", _ids(articles), {
         "archive_title": author.display_name, "archive_kind": "Author", "author": author,
         "breadcrumbs": [("Authors", None), (author.display_name, None)],
     })
@@ -119,22 +157,23 @@ def date_archive(request, year, month=None, day=None):
     tz = timezone.get_current_timezone()
     lo = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     hi = datetime.datetime.combine(end, datetime.time.min, tzinfo=tz)
-    articles = (
-        Article.objects.published().filter(published_at__gte=lo, published_at__lt=hi)
-        .for_lists().front_page_order()
-    )
+    articles = Article.objects.published().filter(published_at__gte=lo, published_at__lt=hi)
     crumbs = [(str(start.year), None if not month else f"/{start.year}/")]
     if month:
         crumbs.append((start.strftime("%B"), None if not day else f"/{start.year}/{start:%m}/"))
     if day:
         crumbs.append((str(start.day), None))
-    return _archive(request, "site/archive.html", articles, {
+    return _archive(request, "site/archive.html", _ids(articles), {
         "archive_title": label, "archive_kind": "Archive", "breadcrumbs": crumbs,
     })
 
 
-def _archive(request, template, articles, context):
-    page = paginate(request, articles)
+def _archive(request, template, article_ids, context):
+    """A page of cards: the page's ids from the list's index, then those articles' cards."""
+    page = paginate(request, article_ids)
+    ids = list(page.object_list)
+    cards = Article.objects.for_lists().order_by().in_bulk(ids)
+    page.object_list = [cards[pk] for pk in ids if pk in cards]
     context.update({"page_obj": page, "articles": page.object_list})
     context["structured_data"] = structured_data.for_breadcrumbs(request, context["breadcrumbs"])
     return TemplateResponse(request, template, context)

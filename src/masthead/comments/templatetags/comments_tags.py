@@ -1,14 +1,15 @@
 """{% comment_section article %}: the thread and the form under an article.
 
-Three queries whatever the number of comments (settings, the article's discussion switch, the
-approved comments), and nothing that depends on who is reading: the page stays cacheable.
+Four queries whatever the number of comments (settings, the article's discussion switch, the
+thread's shape, the page of comments shown), and nothing that depends on who is reading: the page
+stays cacheable. A long thread is shown a page at a time (see thread.py).
 """
 
 from django import template
 
 from .. import counts
 from ..models import ArticleDiscussion, DiscussionSettings
-from ..thread import approved_comments, build_thread
+from ..thread import PAGE_PARAMETER, page_number, thread_page
 
 register = template.Library()
 
@@ -20,13 +21,16 @@ def comment_section(context, article):
     request = context.get("request")
     discussion = DiscussionSettings.current()
     per_article = ArticleDiscussion.objects.filter(article_id=article.pk).first()
-    comments = approved_comments(article)
-    counts.remember(article, len(comments))
+    asked = page_number(request.GET.get(PAGE_PARAMETER)) if request is not None else None
+    thread = thread_page(article, discussion.thread_depth, asked)
+    counts.remember(article, thread.count)
     is_open = discussion.comments_open_for(article, per_article)
     return {
         "article": article,
-        "nodes": build_thread(comments, discussion.thread_depth),
-        "count": len(comments),
+        "nodes": thread.nodes,
+        "thread": thread,
+        "page_parameter": PAGE_PARAMETER,
+        "count": thread.count,
         "comments_open": is_open,
         "thread_depth": discussion.thread_depth,
         "require_name_email": discussion.require_name_email,
