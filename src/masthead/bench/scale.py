@@ -46,10 +46,12 @@ def throwaway_postgres():
     import psycopg
 
     config = dj_database_url.parse(url)
-    name = f"masthead_bench_{uuid.uuid4().hex[:12]}"
+    # Named after the database in DATABASE_URL (which need not exist), made and dropped through
+    # the server's maintenance database.
+    name = f"{config['NAME'] or 'masthead'}_bench_{uuid.uuid4().hex[:8]}"
     admin = {"host": config["HOST"] or None, "port": config["PORT"] or None,
              "user": config["USER"] or None, "password": config["PASSWORD"] or None,
-             "dbname": config["NAME"] or "postgres", "autocommit": True}
+             "dbname": "postgres", "autocommit": True}
     try:
         connection = psycopg.connect(**admin)
     except psycopg.Error as exc:

@@ -167,7 +167,9 @@ def in_section_q(section, *, path: str = "") -> models.Q:
     Asked as "section id in (the section and its children)", a test of the article's own
     column that the (section, published_at) index answers; a test through the section table
     ("or its parent is") would make the database walk every article."""
-    family = Section.objects.filter(models.Q(pk=section) | models.Q(parent=section)).values("pk")
+    section_id = getattr(section, "pk", section)
+    family = Section.objects.filter(models.Q(pk=section_id) | models.Q(parent=section_id)) \
+        .values("pk")
     return models.Q(**{f"{path}section__in": family})
 
 
