@@ -75,17 +75,166 @@ def test_cache_off_when_seconds_is_zero(client, settings, make_article):
     assert "X-Masthead-Cache" not in client.get("/")
 
 
-def test_generation_is_shared_through_the_data_dir(tmp_path):
-    before = page_cache.current_generation()
-    page_cache.bump_generation()
-    after = page_cache.current_generation()
-    assert after != before and (tmp_path / page_cache.GENERATION_FILE).exists()
+def test_generations_are_shared_through_the_data_dir(tmp_path):
+    before = page_cache.generations(["comments:7", "lists"])
+    page_cache.bump(["comments:7"])
+    after = page_cache.generations(["comments:7", "lists"])
+    assert after["comments:7"] != before["comments:7"] and after["lists"] == before["lists"]
+    assert (tmp_path / page_cache.TAG_DIR / "epoch").exists()
 
 
-def test_saving_a_session_does_not_empty_the_cache():
-    from django.contrib.sessions.models import Session
+def warm(client, *urls):
+    for url in urls:
+        client.get(url)
+        assert client.get(url)["X-Masthead-Cache"] == "hit", url
 
-    page_cache.bump_generation()
-    before = page_cache.current_generation()
-    page_cache.bump_generation(sender=Session)
-    assert page_cache.current_generation() == before
+
+def status(client, url) -> str:
+    return client.get(url)["X-Masthead-Cache"]
+
+
+@pytest.fixture
+def two_articles(make_article):
+    from masthead.comments.models import DiscussionSettings
+
+    DiscussionSettings.current()
+    return make_article(title="Ferry news"), make_article(title="Bridge news")
+
+
+def test_an_approved_comment_refreshes_its_article_and_lists_not_other_articles(
+        client, two_articles, section):
+    from masthead.comments.models import Comment
+
+    ferry, bridge = two_articles
+    urls = [ferry.get_absolute_url(), bridge.get_absolute_url(), "/", section.get_absolute_url()]
+    warm(client, *urls)
+    Comment.objects.create(article=ferry, author="R", text="Well put.", status="approved")
+    assert status(client, bridge.get_absolute_url()) == "hit"
+    assert status(client, ferry.get_absolute_url()) == "miss"
+    section_page = client.get(section.get_absolute_url())
+    assert section_page["X-Masthead-Cache"] == "miss"  # it shows the ferry's comment count
+    assert b">1 comment</a>" in section_page.content
+
+
+def test_editing_an_article_refreshes_it_and_the_lists_not_other_articles(client, two_articles):
+    ferry, bridge = two_articles
+    warm(client, ferry.get_absolute_url(), bridge.get_absolute_url(), "/")
+    ferry.title = "Ferry news, updated"
+    ferry.save()
+    assert status(client, bridge.get_absolute_url()) == "hit"
+    assert b"Ferry news, updated" in client.get(ferry.get_absolute_url()).content
+    assert b"Ferry news, updated" in client.get("/").content
+
+
+def test_queryset_update_refreshes_the_pages_showing_those_articles(client, two_articles):
+    from masthead.newsroom.models import Article
+
+    ferry, bridge = two_articles
+    warm(client, ferry.get_absolute_url(), bridge.get_absolute_url(), "/")
+    Article.objects.filter(pk=ferry.pk).update(title="Ferry, bulk-edited")
+    assert status(client, bridge.get_absolute_url()) == "hit"
+    assert b"Ferry, bulk-edited" in client.get("/").content
+    assert b"Ferry, bulk-edited" in client.get(ferry.get_absolute_url()).content
+
+
+def test_site_settings_refresh_every_page(client, two_articles):
+    from masthead.newsroom.models import SiteSettings
+
+    ferry, _ = two_articles
+    warm(client, ferry.get_absolute_url(), "/")
+    site = SiteSettings.current()
+    site.name = "The Harbour Gazette"
+    site.save()
+    assert b"The Harbour Gazette" in client.get(ferry.get_absolute_url()).content
+    assert b"The Harbour Gazette" in client.get("/").content
+
+
+def test_a_new_breaking_banner_shows_on_cached_pages(client, two_articles):
+    ferry, bridge = two_articles
+    warm(client, bridge.get_absolute_url())
+    ferry.breaking_until = timezone.now() + timedelta(hours=2)
+    ferry.save()
+    page = client.get(bridge.get_absolute_url())
+    assert page["X-Masthead-Cache"] == "miss"
+    ferry.breaking_until = None
+    ferry.save()
+    assert status(client, bridge.get_absolute_url()) == "miss"  # it had loaded the banner
+
+
+def _consent_choice():
+    from masthead.consent.models import ConsentRecord, Mode
+
+    ConsentRecord.objects.create(consent_id="abc", policy_version=1, action="accept",
+                                 mode=Mode.choices[0][0])
+
+
+def _held_and_spam_comments(article):
+    from masthead.comments.models import Comment
+
+    for status_ in ("pending", "spam", "trash"):
+        Comment.objects.create(article=article, author="S", text="buy now", status=status_)
+    spam = Comment.objects.filter(status="spam").first()
+    spam.status = "trash"
+    spam.save()
+
+
+def _spam_model_version():
+    from masthead.antispam.models import SpamModelVersion
+
+    SpamModelVersion.objects.create(version=99, source=SpamModelVersion.Source.choices[0][0],
+                                    data=b"x", trained_on=1)
+
+
+def _session_and_login(client, users):
+    from django.contrib.auth import authenticate
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store["x"] = 1
+    store.save()
+    user = users["Editor"]
+    user.set_password("pw-for-tests-123")
+    authenticate(username=user.username, password="pw-for-tests-123")
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.send(sender=type(user), request=None, user=user)  # stores last_login
+
+
+def _approved_comment_spam_score(article):
+    from masthead.comments.models import Comment
+
+    comment = Comment.objects.create(article=article, author="R", text="ok", status="approved")
+    return comment
+
+
+def _job_result():
+    from masthead.discovery.signals import reindex_articles
+
+    reindex_articles.enqueue([])
+
+
+@pytest.mark.parametrize("change", ["consent choice", "held and spam comments",
+                                    "spam model version", "session and login",
+                                    "spam filter notes", "job result"])
+def test_saves_no_reader_sees_leave_cached_pages_cached(client, two_articles, role_users, change):
+    ferry, bridge = two_articles
+    approved = _approved_comment_spam_score(ferry) if change == "spam filter notes" else None
+    urls = [ferry.get_absolute_url(), bridge.get_absolute_url(), "/"]
+    warm(client, *urls)
+    if change == "consent choice":
+        _consent_choice()
+    elif change == "held and spam comments":
+        _held_and_spam_comments(ferry)
+    elif change == "spam model version":
+        _spam_model_version()
+    elif change == "session and login":
+        _session_and_login(client, role_users)
+    elif change == "spam filter notes":
+        approved.spam_score = 0.9
+        approved.trained_as = "ham"
+        approved.save(update_fields=["spam_score", "trained_as"])
+        type(approved).objects.filter(pk=approved.pk).update(author_ip="")
+    elif change == "job result":
+        _job_result()
+    for url in urls:
+        assert status(client, url) == "hit", (change, url)

@@ -15,6 +15,7 @@ BENCHMARKS = {
     "render": "masthead.bench.render",
     "load": "masthead.bench.load",
     "scale": "masthead.bench.scale",
+    "admin-save": "masthead.bench.admin_save",
 }
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead.changes import AnnouncingQuerySet
 from masthead.newsroom.models import Article, SingletonSettings
 from masthead.site.safe_urls import safe_url
 
@@ -22,7 +23,11 @@ from .rendering import render_comment_html
 MAX_COMMENT_LENGTH = 10_000
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(AnnouncingQuerySet):
+    def announcement(self) -> dict:
+        """Readers see approved comments only: their articles are what a write here changes."""
+        return {"comments": list(self.approved().values_list("article_id", flat=True).distinct())}
+
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from masthead.antispam import store
 
-from . import counts
 from .models import Comment, DiscussionSettings
 
 log = logging.getLogger(__name__)
@@ -78,7 +77,6 @@ def moderate(comments, action: str) -> tuple[int, str]:
             comment.save(update_fields=["status", "status_changed_at", "status_before_trash"])
         if lessons:
             note = _teach(lessons)
-    counts.refresh(c.article for c in changed)
     return len(changed), note
 
 

@@ -19,7 +19,7 @@ from masthead.newsroom.models import Article
 from masthead.site.proxies import client_ip
 from masthead.site.rate_limit import take_slot
 
-from . import counts, csrf
+from . import csrf
 from .forms import HONEYPOT_FIELD, NOT_TEXT_RE, SAVE_DETAILS_FIELD, CommentForm
 from .models import ArticleDiscussion, Comment, DiscussionSettings
 from .moderation import purge_expired
@@ -159,8 +159,6 @@ def post_comment(request):
         comment.save()
         if comment.status == Comment.Status.PENDING:
             notify_held(comment, discussion)
-    if comment.status == Comment.Status.APPROVED:
-        counts.refresh([article])
     _purge_now_and_then()
     response = _success_response(request, comment, discussion)
     _remember_author(response, request, data)

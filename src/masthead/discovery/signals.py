@@ -1,49 +1,48 @@
-"""Keep the search index in step with the newsroom, inside the same transaction as each change."""
+"""Keep the search index in step with the newsroom: it follows the change seam, after commit.
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from django.dispatch import receiver
+An editor's save reindexes its articles at once (a rolled-back save never reached the index);
+a bulk change (an import, a bulk admin action) reindexes in batches, and one too large to do in
+the request that made it goes to a background job. `masthead search_index --rebuild` repairs
+anything (a raw SQL load, a job that failed for good).
+"""
 
-from masthead.newsroom.models import Article, Section
+import logging
+
+from masthead import changes
+from masthead.jobs import job
+from masthead.newsroom.models import Section
 
 from . import site_search
 
+log = logging.getLogger(__name__)
 
-@receiver(post_save, sender=Article, dispatch_uid="discovery-index-article")
-def index_saved_article(sender, instance, raw=False, **kwargs):
-    if not raw:  # fixtures load rows as they are; `masthead search_index --rebuild` follows
-        site_search.reindex([instance.pk])
-
-
-@receiver(post_delete, sender=Article, dispatch_uid="discovery-unindex-article")
-def unindex_deleted_article(sender, instance, **kwargs):
-    site_search.remove([instance.pk])
+BATCH = 500
+# More articles than this in one change are indexed by a background job, not in the request.
+IN_REQUEST_LIMIT = 2000
 
 
-@receiver(m2m_changed, sender=Article.authors.through, dispatch_uid="discovery-index-bylines")
-def index_new_bylines(sender, instance, action, reverse, pk_set, **kwargs):
-    if reverse and action == "pre_clear":
-        # author.articles.clear(): after it, which articles lost the byline is no longer known.
-        instance._discovery_cleared_ids = list(instance.articles.values_list("pk", flat=True))
+def reindex_in_batches(article_ids) -> None:
+    ids = sorted(article_ids)
+    for start in range(0, len(ids), BATCH):
+        site_search.reindex(ids[start:start + BATCH])
+
+
+@job()
+def reindex_articles(article_ids: list[int]) -> None:
+    """A big change's reindexing, as a background job."""
+    reindex_in_batches(article_ids)
+
+
+@changes.subscriber("search-index")
+def follow_changes(changeset: changes.ChangeSet) -> None:
+    if changeset.sections:
+        # Searching a section finds its subsections' articles: follow a section's new parent.
+        for pk, parent_id in Section.objects.filter(pk__in=changeset.sections) \
+                .values_list("pk", "parent_id"):
+            site_search.move_section(pk, parent_id)
+    if not changeset.articles:
         return
-    if action not in {"post_add", "post_remove", "post_clear"}:
+    if len(changeset.articles) > IN_REQUEST_LIMIT:
+        reindex_articles.enqueue(sorted(changeset.articles))
         return
-    if not reverse:
-        site_search.reindex([instance.pk])
-    elif action == "post_clear":
-        site_search.reindex(getattr(instance, "_discovery_cleared_ids", []))
-    else:  # author.articles.add(...) / remove(...): the articles are the pk_set
-        site_search.reindex(pk_set or [])
-
-
-@receiver(pre_save, sender=Section, dispatch_uid="discovery-section-parent-before")
-def remember_section_parent(sender, instance, raw=False, **kwargs):
-    instance._discovery_old_parent_id = (
-        Section.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
-        if instance.pk and not raw else instance.parent_id
-    )
-
-
-@receiver(post_save, sender=Section, dispatch_uid="discovery-section-parent-after")
-def follow_section_parent(sender, instance, created, raw=False, **kwargs):
-    if not created and not raw and instance.parent_id != instance._discovery_old_parent_id:
-        site_search.move_section(instance.pk, instance.parent_id)
+    reindex_in_batches(changeset.articles)

@@ -1,9 +1,9 @@
 """Site search, the Django side: which backend the database gets, articles as search documents,
 keeping the index in step with the newsroom, and searching on behalf of a view or the API.
 
-The index lives in the site's own database and is written in the same transaction as the article
-change that caused it (see signals.py): publish, edit and unpublish show in search at once, and a
-rolled-back change leaves the index as it was.
+The index lives in the site's own database and follows the change seam (see signals.py): right
+after an article change commits, publish, edit and unpublish show in search; a rolled-back change
+never reaches the index; imports reindex in batches, big ones in a background job.
 """
 
 import html

@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from masthead import changes
+
 from . import roles
 from .markdown import render_markdown
 from .models import Article, Author, Page, Revision, Section, SiteSettings, Tag
@@ -46,6 +48,14 @@ class ArticleForm(forms.ModelForm):
         if self.instance.pk and self.instance.first_published_at and "slug" in self.fields:
             self.fields["slug"].disabled = True
             self.fields["slug"].help_text = "Fixed: the article has been published."
+
+    def _get_validation_exclusions(self):
+        excluded = super()._get_validation_exclusions()
+        # The choice fields fetched the chosen section and original already: the model's own
+        # check that they exist would ask the database again.
+        excluded.update(name for name in ("section", "translation_of")
+                        if self.cleaned_data.get(name) is not None)
+        return excluded
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -144,7 +154,11 @@ class ArticleAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
-        if not article.authors.exists():
+        # The form says which tags and bylines the article now has: no need to ask the database.
+        chosen = form.cleaned_data
+        author_ids = ([a.pk for a in chosen["authors"]] if "authors" in chosen
+                      else list(article.authors.values_list("pk", flat=True)))
+        if not author_ids:
             author = Author.objects.filter(user=request.user).first()
             if author is None:
                 author = Author.objects.create(
@@ -152,7 +166,9 @@ class ArticleAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
                     display_name=request.user.get_full_name() or request.user.get_username(),
                 )
             article.authors.add(author)
-        Revision.snapshot(article, request.user)
+            author_ids = [author.pk]
+        tag_ids = [t.pk for t in chosen["tags"]] if "tags" in chosen else None
+        Revision.snapshot(article, request.user, tag_ids=tag_ids, author_ids=author_ids)
 
     # -- list columns ---------------------------------------------------------------------------
     @admin.display(description="Status", ordering="status")
@@ -175,6 +191,11 @@ class ArticleAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
     # -- review queue ---------------------------------------------------------------------------
     @admin.action(description="Publish selected articles")
     def publish_selected(self, request, queryset):
+        with changes.bulk():  # the stores hear of every article at once, after the action
+            done = self._publish(request, queryset)
+        self.message_user(request, f"{done} article(s) published.", messages.SUCCESS)
+
+    def _publish(self, request, queryset) -> int:
         done = 0
         for article in queryset:
             if roles.can_publish_article(request.user, article):
@@ -183,17 +204,19 @@ class ArticleAdmin(roles.RoleAdminMixin, admin.ModelAdmin):
                 article.save()
                 Revision.snapshot(article, request.user)
                 done += 1
-        self.message_user(request, f"{done} article(s) published.", messages.SUCCESS)
+        return done
 
     @admin.action(description="Send selected back to their writers (draft)")
     def send_back_selected(self, request, queryset):
         done = 0
-        for article in queryset.filter(status=Article.Status.PENDING):
-            article.status = Article.Status.DRAFT
-            article.review_note = article.review_note or "Sent back by the desk: see the editor."
-            article.save()
-            Revision.snapshot(article, request.user)
-            done += 1
+        with changes.bulk():
+            for article in queryset.filter(status=Article.Status.PENDING):
+                article.status = Article.Status.DRAFT
+                article.review_note = (article.review_note
+                                       or "Sent back by the desk: see the editor.")
+                article.save()
+                Revision.snapshot(article, request.user)
+                done += 1
         self.message_user(request, f"{done} article(s) sent back.", messages.SUCCESS)
 
     # -- revisions and preview ------------------------------------------------------------------

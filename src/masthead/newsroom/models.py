@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from masthead.changes import AnnouncingQuerySet
 from masthead.site.safe_urls import safe_url
 
 from .markdown import render_markdown
@@ -69,6 +70,22 @@ class SiteSettings(SingletonSettings):
             raise ValidationError({"time_zone": f"Unknown time zone “{self.time_zone}”."})
 
 
+class SectionQuerySet(AnnouncingQuerySet):
+    kind = "sections"
+
+
+class TagQuerySet(AnnouncingQuerySet):
+    kind = "tags"
+
+
+class AuthorQuerySet(AnnouncingQuerySet):
+    kind = "authors"
+
+
+class PageQuerySet(AnnouncingQuerySet):
+    kind = "pages"
+
+
 class Section(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
@@ -78,6 +95,8 @@ class Section(models.Model):
         help_text="Sections nest one level deep.",
     )
     position = models.PositiveIntegerField(default=0, help_text="Order in the navigation.")
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -105,6 +124,8 @@ class Tag(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
+    objects = TagQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -131,6 +152,8 @@ class Author(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     bio = models.TextField(blank=True)
     avatar = models.ImageField(upload_to="avatars/", blank=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]
@@ -177,7 +200,13 @@ def in_section_q(section, *, path: str = "") -> models.Q:
 BODY_FIELDS = ("body", "body_html", "review_note")
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(AnnouncingQuerySet):
+    def announcement(self) -> dict:
+        """These articles, and the originals of the translations among them (an original's page
+        lists its translations): what `update()` and friends announce through the change seam."""
+        rows = list(self.values_list("pk", "translation_of_id"))
+        return {"articles": [pk for pk, _ in rows] + [orig for _, orig in rows if orig]}
+
     def live(self, at=None):
         """What readers may see at `at` (now by default)."""
         return self.filter(live_q(at))
@@ -357,10 +386,23 @@ class Article(models.Model):
         )
 
     # -- invariants ----------------------------------------------------------------------------
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # The slug as stored, so clean() and save() need not ask again (it is fixed once out).
+        article._stored_slug = article.__dict__.get("slug")
+        return article
+
+    def _slug_in_database(self):
+        stored = getattr(self, "_stored_slug", None)
+        if stored is None:
+            stored = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        return stored
+
     def clean(self):
         errors = {}
         if self.pk and self.first_published_at:
-            stored = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            stored = self._slug_in_database()
             if stored and self.slug and self.slug != stored:
                 errors["slug"] = "The slug is fixed once the article has been published."
         if self.status == self.Status.SCHEDULED and not self.published_at:
@@ -377,7 +419,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if self.pk and self.first_published_at:
             # Published URLs must not break: keep the stored slug whatever the form said.
-            stored = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            stored = self._slug_in_database()
             if stored:
                 self.slug = stored
         if not self.slug:
@@ -394,6 +436,7 @@ class Article(models.Model):
                 self.first_published_at = self.published_at
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+        self._stored_slug = self.slug
 
 
 class Revision(models.Model):
@@ -420,13 +463,18 @@ class Revision(models.Model):
         return f"{self.article} at {self.created_at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def snapshot(cls, article: Article, user=None) -> "Revision":
+    def snapshot(cls, article: Article, user=None, *, tag_ids=None, author_ids=None) -> "Revision":
+        """Record `article` as it is now; a caller that knows its tags and bylines (the admin
+        form just saved them) passes their ids and saves two queries."""
         data = {name: getattr(article, name) for name in cls.FIELDS}
         data["published_at"] = article.published_at.isoformat() if article.published_at else None
+        if tag_ids is None:
+            tag_ids = article.tags.values_list("pk", flat=True)
+        if author_ids is None:
+            author_ids = article.authors.values_list("pk", flat=True)
         return cls.objects.create(
             article=article, user=user if user and user.is_authenticated else None, data=data,
-            tag_ids=sorted(article.tags.values_list("pk", flat=True)),
-            author_ids=sorted(article.authors.values_list("pk", flat=True)),
+            tag_ids=sorted(tag_ids), author_ids=sorted(author_ids),
         )
 
     def restore(self, user=None) -> Article:
@@ -471,6 +519,8 @@ class Page(models.Model):
     is_published = models.BooleanField(default=True)
     show_in_footer = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

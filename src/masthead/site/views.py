@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from masthead import changes
 from masthead.newsroom.models import Article, Author, Page, Section, Tag
 
 from . import structured_data
@@ -208,6 +209,8 @@ def article(request, year, month, day, slug):
 
 
 def render_article(request, article, preview=False):
+    # The page shows this article with its comments and related list, and no article list.
+    changes.shows(articles=[article.pk], comments=[article.pk], related=[article.pk], lists=False)
     crumbs = (_section_crumbs(article.section) if article.section_id else [])
     crumbs.append((article.title, None))
     translations = list(article.translations.all())
@@ -225,6 +228,7 @@ def render_article(request, article, preview=False):
 
 def page(request, slug):
     page = get_object_or_404(Page, slug=slug, is_published=True)
+    changes.shows(lists=False)
     crumbs = [(page.title, None)]
     return TemplateResponse(request, "site/page.html", {
         "page": page, "breadcrumbs": crumbs,

@@ -7,6 +7,8 @@ stays cacheable. A long thread is shown a page at a time (see thread.py).
 
 from django import template
 
+from masthead import changes
+
 from .. import counts
 from ..models import ArticleDiscussion, DiscussionSettings
 from ..thread import PAGE_PARAMETER, page_number, thread_page
@@ -21,6 +23,7 @@ def comment_section(context, article):
     request = context.get("request")
     discussion = DiscussionSettings.current()
     per_article = ArticleDiscussion.objects.filter(article_id=article.pk).first()
+    changes.shows(comments=[article.pk])
     asked = page_number(request.GET.get(PAGE_PARAMETER)) if request is not None else None
     thread = thread_page(article, discussion.thread_depth, asked)
     counts.remember(article, thread.count)
@@ -44,4 +47,5 @@ def comment_section(context, article):
 @register.inclusion_tag("comments/card_count.html")
 def card_comment_count(article):
     """The " · 3 comments" on an article card, from the cache only (see counts.py)."""
+    changes.shows(comments=[article.pk])
     return {"article": article, "count": counts.cached(article)}
