@@ -21,7 +21,15 @@ from django.db import connection
 from masthead.bench.admin_save import change_form_data
 from tests.conftest import free_port, wait_for_port
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+ON_POSTGRES_AND_REDIS = (os.environ.get("DATABASE_URL", "").startswith("postgres")
+                         and bool(os.environ.get("REDIS_URL")))
+# serialized_rollback: the rows migrations create (consent categories...) come back afterwards.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not ON_POSTGRES_AND_REDIS,
+                       reason="needs DATABASE_URL on PostgreSQL and REDIS_URL (-m postgres)"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "pw-for-two-servers-123"
 # `masthead worker` where the jobs app has it, else django-tasks-db's own worker command.
@@ -31,8 +39,6 @@ WORKER_COMMAND = (["worker"] if (Path(__file__).resolve().parents[2] / "src/mast
 
 @pytest.fixture
 def shared_env():
-    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
-        pytest.skip("needs DATABASE_URL on PostgreSQL and REDIS_URL (run with -m postgres)")
     db = connection.settings_dict
     url = (f"postgres://{urllib.parse.quote(db['USER'] or '')}:"
            f"{urllib.parse.quote(db['PASSWORD'] or '')}@{db['HOST'] or '127.0.0.1'}:"
