@@ -20,7 +20,7 @@ def received():
     changes.content_changed.disconnect(dispatch_uid="test-changes-receiver")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_delivery_per_commit_merging_everything_announced(received):
     with transaction.atomic():
         changes.announce(articles=[1])
@@ -29,7 +29,7 @@ def test_one_delivery_per_commit_merging_everything_announced(received):
     assert received == [ChangeSet(articles=frozenset({1, 2}), tags=frozenset({7}))]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rollback_delivers_nothing_and_does_not_leak_into_the_next_transaction(received):
     with pytest.raises(RuntimeError), transaction.atomic():
         changes.announce(articles=[1])
@@ -39,7 +39,7 @@ def test_rollback_delivers_nothing_and_does_not_leak_into_the_next_transaction(r
     assert received == [ChangeSet(articles=frozenset({2}))]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rolled_back_savepoint_keeps_the_outer_changes(received):
     with transaction.atomic():
         changes.announce(articles=[1])
@@ -51,13 +51,13 @@ def test_rolled_back_savepoint_keeps_the_outer_changes(received):
     assert {1, 3} <= received[0].articles
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_outside_a_transaction_delivers_at_once(received):
     changes.announce(pages=[4])
     assert received == [ChangeSet(pages=frozenset({4}))]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bulk_merges_into_one_bulk_changeset_after_commit(received):
     with changes.bulk(), transaction.atomic():
         for pk in range(100):
@@ -66,7 +66,7 @@ def test_bulk_merges_into_one_bulk_changeset_after_commit(received):
     assert received[0].bulk and received[0].articles == frozenset(range(100))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bulk_that_fails_delivers_nothing(received):
     with pytest.raises(ValueError), changes.bulk():
         changes.announce(articles=[1])
@@ -75,7 +75,7 @@ def test_bulk_that_fails_delivers_nothing(received):
     assert received == [ChangeSet(articles=frozenset({2}))]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failing_subscriber_does_not_stop_the_others(received):
     def broken(sender, changeset, **kwargs):
         raise RuntimeError("store down")
