@@ -10,11 +10,10 @@ class RelatedConfig(AppConfig):
         from masthead.newsroom.admin import article_inlines
         from masthead.site import slots
 
-        from . import seam_bridge, subscriber
+        from . import subscriber
         from .admin import RelatedChoiceInline, RelatedPinInline
 
         subscriber.connect()
-        seam_bridge.install()
         article_inlines.register(RelatedChoiceInline, RelatedPinInline)
         slots.register("article-body", "related/article_body.html")  # the See also line
         slots.register("below-article", "related/you_may_also_like.html", order=10)

@@ -117,9 +117,6 @@ def invalidate_everything() -> None:
     bump([SITE])
 
 
-# The related store's name for it, until its lists announce through the seam (`related=[...]`).
-bump_generation = invalidate_everything
-
 
 def dependencies_of(changeset: changes.ChangeSet) -> set[str]:
     """What a change makes stale, in the words pages record."""
