@@ -153,3 +153,24 @@ def artifacts_dir():
     return ARTIFACTS_DIR
 
 
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the rows migrations create (role groups, consent
+    categories, settings rows) instead of leaving an empty database behind it.
+
+    A transactional test empties the database when it ends. Without serialized rollback Django
+    then re-runs post_migrate, which recreates the role groups under new ids; the next test that
+    does restore the migrated rows then collides with them, and plain tests that follow find the
+    data migrations' rows gone. One rule for all transactional tests keeps the order of test files
+    (which pytest-xdist decides) from mattering."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = ("transactional_db" in getattr(item, "fixturenames", ())
+                         or (marker is not None and marker.kwargs.get("transaction")))
+        if not transactional or (marker and marker.kwargs.get("serialized_rollback")):
+            continue
+        kwargs = dict(marker.kwargs) if marker else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs),
+                        append=False)
