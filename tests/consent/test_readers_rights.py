@@ -141,8 +141,11 @@ TOOLS = "/admin/consent/privacyrequest/tools/"
 
 def test_admin_export_is_prepared_by_a_job_then_downloads_json(
         client, role_users, reader_data, settings, tmp_path, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
     settings.DATA_DIR = tmp_path
     client.force_login(role_users["Administrator"])
+    DBTaskResult.objects.all().delete()  # the fixtures' saves queued related-list jobs
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(TOOLS, {"email": "rosa@example.org", "consent_ids": CONSENT_ID,
                                        "action": "export"})
