@@ -292,4 +292,4 @@ def test_the_quick_start_is_what_the_readme_says():
     assert ci[-1] == "./scripts/test"
     # scripts/test installs into a virtual environment and runs both halves of the suite.
     script = (repo / "scripts" / "test").read_text()
-    assert "-m venv" in script and "-m pytest -n 2" in script and "-m pytest -m postgres" in script
+    assert "-m venv" in script and "-m pytest" in script and "-m pytest -m postgres" in script
